@@ -1,0 +1,123 @@
+"""The FastAPI application: API under /api/v1, health and metrics, the SLA job in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import text
+
+from gridvoice import __version__
+from gridvoice.appeals.router import router as appeals_router
+from gridvoice.appeals.service import AppealService
+from gridvoice.auth.router import router as auth_router
+from gridvoice.errors import BadInput, Conflict, GridvoiceError
+from gridvoice.ops.metrics import Metrics, route_template
+from gridvoice.org.router import router as org_router
+from gridvoice.runtime import Runtime
+
+log = logging.getLogger("gridvoice.api")
+API_PREFIX = "/api/v1"
+
+
+def _error_body(exc: GridvoiceError) -> dict[str, Any]:
+    if isinstance(exc, BadInput):
+        return {"detail": [{"loc": ["body", exc.field], "msg": exc.reason, "type": "value_error"}]}
+    body: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, Conflict) and exc.current_version is not None:
+        body["current_version"] = exc.current_version
+    return body
+
+
+def _start_scheduler(runtime: Runtime, appeals: AppealService) -> BackgroundScheduler | None:
+    if not runtime.settings.scheduler:
+        return None
+    scheduler = BackgroundScheduler(timezone="UTC")
+
+    def job() -> None:
+        result = appeals.sla_check()
+        log.info("sla check", extra={"turned_yellow": result.turned_yellow, "turned_red": result.turned_red})
+
+    scheduler.add_job(job, "interval", seconds=runtime.settings.sla_check_seconds, id="sla-check",
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+    return scheduler
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    appeals = AppealService(runtime)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.init_schema()
+        scheduler = _start_scheduler(runtime, appeals)
+        log.info("gridvoice started", extra={"version": __version__})
+        yield
+        # uvicorn has already drained in-flight requests when the lifespan ends
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        runtime.dispose()
+        log.info("gridvoice stopped")
+
+    app = FastAPI(title="gridvoice 电网之声", version=__version__, lifespan=lifespan,
+                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
+    app.state.runtime = runtime
+    app.state.appeals = appeals
+    metrics = Metrics(appeals.counts_by_status_warning)
+    app.state.metrics = metrics
+
+    @app.exception_handler(GridvoiceError)
+    async def _domain_error(_request: Request, exc: GridvoiceError) -> JSONResponse:
+        return JSONResponse(_error_body(exc), status_code=exc.http_status)
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Any) -> Any:
+        started = time.perf_counter()
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("unhandled error", extra={"path": request.url.path, "request_id": request_id})
+            response = JSONResponse({"detail": "internal error", "request_id": request_id}, status_code=500)
+        elapsed = time.perf_counter() - started
+        route = route_template(request.scope)
+        metrics.observe(request.method, route, response.status_code, elapsed)
+        response.headers["x-request-id"] = request_id
+        log.debug("request", extra={"method": request.method, "route": route, "status": response.status_code,
+                                    "ms": round(elapsed * 1000, 2), "request_id": request_id})
+        return response
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth_router)
+    api.include_router(org_router)
+    api.include_router(appeals_router)
+    if runtime.settings.debug_endpoints:
+        @api.get("/_debug/sleep", include_in_schema=False)
+        async def _sleep(seconds: float = 1.0) -> dict[str, float]:
+            await asyncio.sleep(min(seconds, 30.0))
+            return {"slept": seconds}
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> JSONResponse:
+        try:
+            with runtime.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe must answer, whatever broke
+            return JSONResponse({"status": "fail", "database": str(exc)[:200]}, status_code=503)
+        return JSONResponse({"status": "ok", "version": __version__,
+                             "database": runtime.engine.dialect.name})
+
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    def prometheus() -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    return app

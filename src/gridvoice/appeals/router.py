@@ -1,0 +1,92 @@
+"""Appeals API under /api/v1 exactly as in interfaces.md (plus supervision and an SLA check)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+
+from gridvoice.api.deps import ActorDep, AppealsDep
+from gridvoice.appeals.schemas import (
+    AppealDetail,
+    AppealFilters,
+    AppealIn,
+    AppealOut,
+    AppealPage,
+    EventIn,
+    SlaCheckResult,
+    SupervisionRow,
+)
+from gridvoice.domain.lifecycle import Status
+from gridvoice.domain.roles import Role
+from gridvoice.domain.sla import Warning
+from gridvoice.domain.taxonomy import BusinessType, Channel, Department, Topic
+
+router = APIRouter(tags=["appeals"])
+AppealId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+@router.post("/appeals", response_model=AppealOut, status_code=status.HTTP_201_CREATED,
+             responses={200: {"model": AppealOut, "description": "existing appeal (idempotent re-post or "
+                                                                  "repeat call merged as an urge)"}})
+def create_appeal(body: AppealIn, response: Response, service: AppealsDep, actor: ActorDep) -> AppealOut:
+    result = service.intake(body, actor)
+    if result.outcome != "created":
+        response.status_code = status.HTTP_200_OK
+    return service.to_out(result.appeal, outcome=result.outcome)
+
+
+def _filters(
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    business_type: BusinessType | None = None,
+    topic: Topic | None = None,
+    org_unit: Annotated[str | None, Query(max_length=32)] = None,
+    channel: Channel | None = None,
+    warning: Warning | None = None,
+    department: Department | None = None,
+    urgent: bool | None = None,
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> AppealFilters:
+    return AppealFilters(status=status_, business_type=business_type, topic=topic, org_unit=org_unit,
+                         channel=channel, warning=warning, department=department, urgent=urgent,
+                         received_from=received_from, received_to=received_to, q=q)
+
+
+@router.get("/appeals", response_model=AppealPage)
+def list_appeals(
+    service: AppealsDep,
+    actor: ActorDep,
+    filters: Annotated[AppealFilters, Depends(_filters)],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> AppealPage:
+    items, total = service.list(filters, actor, page, page_size)
+    return AppealPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/appeals/{appeal_id}", response_model=AppealDetail)
+def get_appeal(appeal_id: AppealId, service: AppealsDep, actor: ActorDep) -> AppealDetail:
+    return service.get(appeal_id, actor)
+
+
+@router.post("/appeals/{appeal_id}/events", response_model=AppealOut)
+def post_event(appeal_id: AppealId, body: EventIn, service: AppealsDep, actor: ActorDep) -> AppealOut:
+    return service.to_out(service.act(appeal_id, body, actor))
+
+
+@router.get("/supervision", response_model=list[SupervisionRow])
+def supervision(
+    service: AppealsDep, actor: ActorDep,
+    level: Annotated[str, Query(pattern="^(county|station|org_unit)$")] = "county",
+) -> list[SupervisionRow]:
+    return service.supervision(actor, level)
+
+
+@router.post("/sla/check", response_model=SlaCheckResult)
+def sla_check(service: AppealsDep, actor: ActorDep) -> SlaCheckResult:
+    if actor.role not in (Role.ADMIN, Role.DISPATCHER, Role.DUTY_OFFICER):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role '{actor.role}' may not run the SLA check")
+    return service.sla_check()

@@ -1,0 +1,452 @@
+"""Use cases of the appeal loop: intake, lifecycle actions, queries and SLA checks.
+
+Every write happens in one transaction per call: an appeal and its event(s) land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from gridvoice.appeals.models import Appeal, AppealEvent
+from gridvoice.appeals.schemas import (
+    AppealDetail,
+    AppealFilters,
+    AppealIn,
+    AppealOut,
+    EventIn,
+    EventOut,
+    SlaCheckResult,
+    SupervisionRow,
+)
+from gridvoice.auth.service import Actor
+from gridvoice.domain import lifecycle, privacy, roles
+from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
+from gridvoice.domain.routing import territory_for
+from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
+from gridvoice.domain.taxonomy import BusinessType, factor_of
+from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
+from gridvoice.org.models import Customer
+from gridvoice.org.service import OrgDirectory, Territory, UnknownOrgUnit, find_customer
+from gridvoice.runtime import Runtime
+
+OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
+INTAKE_ACTION = "accept"
+# below this confidence a predicted label is marked for an agent's review
+REVIEW_CONFIDENCE = 0.6
+
+
+@dataclass
+class IntakeResult:
+    appeal: Appeal
+    outcome: str  # created | existing | merged_as_urge
+
+
+@dataclass(frozen=True)
+class PreparedAppeal:
+    """Column values of a new appeal and its intake event, computed without touching the store."""
+
+    values: dict[str, Any]
+    event: dict[str, Any]
+
+
+class AppealService:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.sla = runtime.settings.sla
+        self.matrix = runtime.settings.matrix
+
+    # ------------------------------------------------------------------------------------------ intake
+
+    def prepare(self, data: AppealIn, org: OrgDirectory, customer: Customer | None, actor: Actor,
+                now: datetime, synthetic: bool = False) -> PreparedAppeal:
+        """Labels, routing, territory and clocks of a new appeal (pure apart from reading config)."""
+        received_at = data.received_at or now
+        labels_source, confidence, needs_review = "given", None, False
+        business_type, topic, urgent = data.business_type, data.topic, data.urgent
+        if business_type is None or topic is None or urgent is None:
+            guess = self.rt.labeller.label(data.content, data.channel.value)
+            labels_source = guess.source
+            confidences = []
+            if business_type is None:
+                business_type = guess.business_type
+                confidences.append(guess.confidence_business_type)
+            if topic is None:
+                topic = guess.topic
+                confidences.append(guess.confidence_topic)
+            if urgent is None:
+                urgent = guess.urgent
+            confidence = min(confidences) if confidences else None
+            needs_review = confidence is not None and confidence < REVIEW_CONFIDENCE
+        territory = self._territory(data, org, customer)
+        department = self.matrix.department_for(business_type.value, topic.value)
+        policy = self.sla.policy_for(business_type.value, topic.value, data.channel.value)
+        clock = ClockState(anchors={"received": received_at})
+        sched = schedule(self.sla, policy, AreaClass(territory.area_class), data.channel.value, clock)
+        values = {
+            "channel": data.channel.value, "external_id": data.external_id, "received_at": received_at,
+            "content": data.content,
+            "customer_no": data.customer_no or (customer.customer_no if customer else None),
+            "customer_name": data.customer_name or (customer.name if customer else None),
+            "phone": data.phone or (customer.phone if customer else None),
+            "address": data.address or (customer.address if customer else None),
+            "org_unit": territory.code, "org_path": territory.path, "county": territory.county,
+            "station": territory.station,
+            "transformer_area": data.transformer_area or (customer.transformer_area if customer else None),
+            "area_class": territory.area_class, "business_type": business_type.value, "topic": topic.value,
+            "factor": factor_of(topic).value, "urgent": bool(urgent), "labels_source": labels_source,
+            "label_confidence": confidence, "needs_review": needs_review, "department": department.value,
+            "status": Status.ACCEPTED.value, "warning": sched.warning_at(now).value,
+            "overdue": sched.warning_at(now).value == "red", "next_due_at": sched.next_due,
+            "next_yellow_at": sched.next_yellow, "policy_version": self.sla.version, "clock": clock.to_json(),
+            "duty_alert": bool(urgent), "created_by": actor.username, "created_at": now, "updated_at": now,
+            "synthetic": synthetic, "version": 1, "urge_count": 0, "repeat_call_count": 0,
+            "escalate_count": 0, "rehandle_count": 0,
+        }
+        note = "紧急工单，已提示总值长 (urgent: duty officer alerted)" if urgent else ""
+        event = {"seq": 1, "action": INTAKE_ACTION, "actor": actor.username, "at": now, "note": note,
+                 "status_before": None, "status_after": Status.ACCEPTED.value,
+                 "data": {"department": department.value, "org_unit": territory.code,
+                          "labels_source": labels_source, "policy_version": self.sla.version}}
+        return PreparedAppeal(values, event)
+
+    def _territory(self, data: AppealIn, org: OrgDirectory, customer: Customer | None) -> Territory:
+        for field, code in (("org_unit", data.org_unit), ("transformer_area", data.transformer_area)):
+            if code is not None and code not in org:
+                raise BadInput(field, f"unknown org unit '{code}'")
+        if data.transformer_area and org.territory(data.transformer_area).level != "transformer_area":
+            raise BadInput("transformer_area", f"'{data.transformer_area}' is not a transformer area")
+        root = org.root
+        if root is None:
+            raise BadInput("org_unit", "the organisation tree is empty: run `gridvoice seed` or load org units")
+        code = territory_for(data.org_unit, data.transformer_area,
+                             customer.transformer_area if customer else None, root)
+        try:
+            return org.territory(code)
+        except UnknownOrgUnit as exc:
+            raise BadInput(exc.field, str(exc)) from exc
+
+    def intake(self, data: AppealIn, actor: Actor, now: datetime | None = None) -> IntakeResult:
+        if not roles.may_create(actor.role):
+            raise Forbidden(f"role '{actor.role}' may not register appeals")
+        now = now or datetime.now(UTC)
+        org = self.rt.org()
+        try:
+            with self.rt.sessions.begin() as session:
+                return self._intake(session, data, org, actor, now)
+        except IntegrityError:
+            # a concurrent post of the same channel + external_id won the race: answer with that one
+            if data.external_id is None:
+                raise
+            with self.rt.sessions() as session:
+                existing = self._by_external_id(session, data)
+                if existing is None:
+                    raise
+                return IntakeResult(existing, "existing")
+
+    def _by_external_id(self, session: Session, data: AppealIn) -> Appeal | None:
+        return session.scalar(select(Appeal).where(
+            Appeal.channel == data.channel.value, Appeal.external_id == data.external_id))
+
+    def _intake(self, session: Session, data: AppealIn, org: OrgDirectory, actor: Actor,
+                now: datetime) -> IntakeResult:
+        if data.external_id is not None:
+            existing = self._by_external_id(session, data)
+            if existing is not None:
+                return IntakeResult(existing, "existing")
+        customer = find_customer(session, data.customer_no, data.phone)
+        prepared = self.prepare(data, org, customer, actor, now)
+        original = self._open_original(session, prepared.values, now)
+        if original is not None:
+            self._merge_as_urge(session, original, prepared.values, actor, now)
+            return IntakeResult(original, "merged_as_urge")
+        appeal = Appeal(**prepared.values)
+        session.add(appeal)
+        session.flush()
+        session.add(AppealEvent(appeal_id=appeal.id, **prepared.event))
+        return IntakeResult(appeal, "created")
+
+    def _open_original(self, session: Session, values: dict[str, Any], now: datetime) -> Appeal | None:
+        """An open appeal this new one repeats (重复来电 / 催办), if any."""
+        keys = [(Appeal.customer_no, values["customer_no"]), (Appeal.phone, values["phone"])]
+        who = [col == v for col, v in keys if v]
+        if not who:
+            return None
+        window_start = values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
+        query = select(Appeal).where(or_(*who), Appeal.status.in_(OPEN_STATUSES))
+        if values["business_type"] != BusinessType.URGE.value:
+            # a 催办 attaches to any open appeal of the caller; anything else only to the same topic
+            query = query.where(Appeal.topic == values["topic"], Appeal.received_at >= window_start)
+        return session.scalars(query.order_by(Appeal.received_at).limit(1)).first()
+
+    def _merge_as_urge(self, session: Session, original: Appeal, values: dict[str, Any], actor: Actor,
+                       now: datetime) -> None:
+        data = {"repeat_call": True, "channel": values["channel"], "content": values["content"],
+                "external_id": values["external_id"], "received_at": values["received_at"].isoformat()}
+        if values["urgent"] and not original.urgent:
+            original.urgent = True
+            original.duty_alert = True
+        original.repeat_call_count += 1
+        self._apply(session, original, Command(Action.URGE, note="重复来电 (repeat call)", extra=data), actor,
+                    now)
+
+    # ------------------------------------------------------------------------------------------ actions
+
+    def act(self, appeal_id: int, event: EventIn, actor: Actor, now: datetime | None = None) -> Appeal:
+        now = now or datetime.now(UTC)
+        if not roles.may_act(actor.role, event.action):
+            raise Forbidden(f"role '{actor.role}' may not '{event.action.value}'")
+        try:
+            with self.rt.sessions.begin() as session:
+                appeal = self._get_for_update(session, appeal_id, actor)
+                if appeal.version != event.version:
+                    raise Conflict(f"stale version {event.version}: the appeal is at version {appeal.version}",
+                                   appeal.version)
+                extra = self._action_fields(session, appeal, event)
+                cmd = Command(event.action, note=event.note, verdict=event.verdict,
+                              duplicate_of=event.duplicate_of, extra=extra)
+                self._apply(session, appeal, cmd, actor, now)
+        except StaleDataError:
+            raise Conflict("the appeal was changed by someone else at the same time; reload it") from None
+        except IntegrityError:
+            raise Conflict("the appeal was changed by someone else at the same time; reload it") from None
+        return appeal
+
+    def _action_fields(self, session: Session, appeal: Appeal, event: EventIn) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if event.action == Action.REROUTE:
+            if event.department is None and event.org_unit is None:
+                raise BadInput("department", "re-route needs a department or an org_unit")
+            if event.org_unit is not None and event.org_unit not in self.rt.org():
+                raise BadInput("org_unit", f"unknown org unit '{event.org_unit}'")
+            extra = {"department": event.department.value if event.department else None,
+                     "org_unit": event.org_unit}
+        if event.action == Action.CANCEL and event.duplicate_of is not None:
+            if event.duplicate_of == appeal.id:
+                raise BadInput("duplicate_of", "an appeal cannot duplicate itself")
+            if session.get(Appeal, event.duplicate_of) is None:
+                raise BadInput("duplicate_of", f"appeal {event.duplicate_of} does not exist")
+            extra = {"duplicate_of": event.duplicate_of}
+        if event.action == Action.CALLBACK and event.verdict is None:
+            raise BadInput("verdict", "a callback needs the customer's verdict")
+        return extra
+
+    def _apply(self, session: Session, appeal: Appeal, cmd: Command, actor: Actor, now: datetime) -> None:
+        policy = self.sla.policy_for(appeal.business_type, appeal.topic, appeal.channel)
+        state = self._state(appeal, policy)
+        try:
+            transition = lifecycle.apply(state, cmd)
+        except lifecycle.IllegalAction as exc:
+            raise Conflict(exc.reason, appeal.version) from exc
+        after = transition.after
+        before_status = appeal.status
+        appeal.status = after.status.value
+        appeal.status_before_suspend = after.status_before_suspend.value if after.status_before_suspend else None
+        appeal.urge_count = after.urge_count
+        appeal.escalate_count = after.escalate_count
+        appeal.rehandle_count = after.rehandle_count
+        appeal.verdict = after.verdict.value if after.verdict else None
+        if cmd.action == Action.REROUTE:
+            self._reroute(appeal, cmd.extra)
+        if cmd.action == Action.CANCEL:
+            appeal.duplicate_of = cmd.duplicate_of
+        appeal.closed_at = now if after.status in lifecycle.TERMINAL else None
+        self._update_clock(appeal, policy, cmd, now)
+        appeal.updated_at = now
+        appeal.version += 1
+        data = dict(cmd.extra)
+        if cmd.verdict is not None:
+            data["verdict"] = cmd.verdict.value
+        session.add(AppealEvent(appeal_id=appeal.id, seq=appeal.version, action=cmd.action.value,
+                                actor=actor.username, at=now, note=cmd.note, status_before=before_status,
+                                status_after=appeal.status, data=data))
+        session.flush()
+
+    def _reroute(self, appeal: Appeal, extra: dict[str, Any]) -> None:
+        if extra.get("department"):
+            appeal.department = extra["department"]
+        if extra.get("org_unit"):
+            t = self.rt.org().territory(extra["org_unit"])
+            appeal.org_unit, appeal.org_path, appeal.county, appeal.station = t.code, t.path, t.county, t.station
+            appeal.area_class = t.area_class
+
+    def _update_clock(self, appeal: Appeal, policy: Policy, cmd: Command, now: datetime) -> None:
+        clock = ClockState.from_json(appeal.clock)
+        action = cmd.action.value
+        if cmd.action == Action.CALLBACK and cmd.verdict == lifecycle.Verdict.DISSATISFIED:
+            record_action(policy, clock, Action.CALLBACK.value, now)
+            action = "rehandle"
+        record_action(policy, clock, action, now)
+        sched = schedule(self.sla, policy, AreaClass(appeal.area_class), appeal.channel, clock)
+        appeal.clock = clock.to_json()
+        if appeal.status in (Status.ARCHIVED, Status.CANCELLED):
+            appeal.next_due_at = appeal.next_yellow_at = None
+            appeal.warning = "none"
+        else:
+            appeal.next_due_at, appeal.next_yellow_at = sched.next_due, sched.next_yellow
+            appeal.warning = sched.warning_at(now).value
+        appeal.overdue = appeal.overdue or sched.any_late or appeal.warning == "red"
+
+    @staticmethod
+    def _state(appeal: Appeal, policy: Policy) -> LifecycleState:
+        return LifecycleState(
+            status=Status(appeal.status), business_type=BusinessType(appeal.business_type),
+            callback_required=policy.callback_required,
+            status_before_suspend=Status(appeal.status_before_suspend) if appeal.status_before_suspend else None,
+            urge_count=appeal.urge_count, escalate_count=appeal.escalate_count,
+            rehandle_count=appeal.rehandle_count,
+            verdict=lifecycle.Verdict(appeal.verdict) if appeal.verdict else None,
+        )
+
+    # ------------------------------------------------------------------------------------------ queries
+
+    def _scoped(self, query: Select[Any], actor: Actor) -> Select[Any]:
+        if actor.org_code is None:
+            return query
+        return query.where(Appeal.org_path.like(f"%/{actor.org_code}/%"))
+
+    def _get_for_update(self, session: Session, appeal_id: int, actor: Actor) -> Appeal:
+        query = self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor)
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        appeal = session.scalar(query)
+        if appeal is None:
+            # out-of-territory appeals answer 404 too: their existence is not disclosed
+            raise NotFound(f"appeal {appeal_id} not found")
+        return appeal
+
+    def get(self, appeal_id: int, actor: Actor) -> AppealDetail:
+        with self.rt.sessions() as session:
+            appeal = session.scalar(self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor))
+            if appeal is None:
+                raise NotFound(f"appeal {appeal_id} not found")
+            events = session.scalars(
+                select(AppealEvent).where(AppealEvent.appeal_id == appeal_id).order_by(AppealEvent.seq))
+            out = self.to_out(appeal)
+            return AppealDetail(**out.model_dump(),
+                                events=[EventOut.model_validate(e, from_attributes=True) for e in events])
+
+    def filtered(self, filters: AppealFilters, actor: Actor) -> Select[Any]:
+        conds = []
+        for name in ("status", "business_type", "topic", "channel", "warning", "department", "urgent"):
+            value = getattr(filters, name)
+            if value is not None:
+                conds.append(getattr(Appeal, name) == (value.value if hasattr(value, "value") else value))
+        if filters.org_unit:
+            org = self.rt.org()
+            if filters.org_unit not in org:
+                raise BadInput("org_unit", f"unknown org unit '{filters.org_unit}'")
+            conds.append(Appeal.org_path.like(f"{org.territory(filters.org_unit).path}%"))
+        if filters.received_from:
+            conds.append(Appeal.received_at >= filters.received_from)
+        if filters.received_to:
+            conds.append(Appeal.received_at < filters.received_to)
+        if filters.q:
+            q = filters.q
+            pattern = "%" + q.replace("%", r"\%").replace("_", r"\_") + "%"
+            text_conds = [Appeal.content.like(pattern, escape="\\"), Appeal.customer_no == q, Appeal.phone == q]
+            if q.isdigit():
+                text_conds.append(Appeal.id == int(q))
+            conds.append(or_(*text_conds))
+        return self._scoped(select(Appeal).where(and_(*conds)), actor)
+
+    def list(self, filters: AppealFilters, actor: Actor, page: int = 1, page_size: int = 50
+             ) -> tuple[list[AppealOut], int]:
+        query = self.filtered(filters, actor)
+        with self.rt.sessions() as session:
+            total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+            rows = session.scalars(query.order_by(Appeal.received_at.desc(), Appeal.id.desc())
+                                   .offset((page - 1) * page_size).limit(page_size))
+            return [self.to_out(a) for a in rows], total
+
+    def supervision(self, actor: Actor, level: str = "county") -> list[SupervisionRow]:
+        """Yellow and red appeals per unit and department: the 督办 board."""
+        if level not in ("county", "station", "org_unit"):
+            raise BadInput("level", "one of county, station, org_unit")
+        unit_col = getattr(Appeal, level)
+        query = self._scoped(
+            select(unit_col, Appeal.department, Appeal.warning, func.count())
+            .where(Appeal.warning.in_(("yellow", "red"))).group_by(unit_col, Appeal.department, Appeal.warning),
+            actor)
+        org = self.rt.org()
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        with self.rt.sessions() as session:
+            for unit, dept, warning, n in session.execute(query):
+                counts.setdefault((unit or org.root or "", dept), {"yellow": 0, "red": 0})[warning] = n
+        rows = [SupervisionRow(unit=u, unit_name=org.units[u].name if u in org.units else u, department=d,
+                               yellow=c["yellow"], red=c["red"]) for (u, d), c in counts.items()]
+        return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.unit, r.department))
+
+    def overdue_queue(self, actor: Actor, limit: int = 100) -> list[AppealOut]:
+        query = self._scoped(select(Appeal).where(Appeal.warning.in_(("yellow", "red"))), actor)
+        with self.rt.sessions() as session:
+            rows = session.scalars(query.order_by(Appeal.next_due_at).limit(limit))
+            return [self.to_out(a) for a in rows]
+
+    # ------------------------------------------------------------------------------------------ SLA
+
+    def sla_check(self, now: datetime | None = None) -> SlaCheckResult:
+        """Bring warning levels up to `now`. Derived state: does not bump `version` (no user edit)."""
+        now = now or datetime.now(UTC)
+        with self.rt.sessions.begin() as session:
+            red = session.execute(
+                update(Appeal).where(Appeal.next_due_at < now, Appeal.warning != "red")
+                .values(warning="red", overdue=True).execution_options(synchronize_session=False))
+            yellow = session.execute(
+                update(Appeal).where(Appeal.next_yellow_at <= now, Appeal.warning == "none",
+                                     or_(Appeal.next_due_at.is_(None), Appeal.next_due_at >= now))
+                .values(warning="yellow").execution_options(synchronize_session=False))
+            totals = dict(session.execute(
+                select(Appeal.warning, func.count()).where(Appeal.warning != "none").group_by(Appeal.warning)
+            ).all())
+        return SlaCheckResult(checked_at=now, turned_yellow=yellow.rowcount, turned_red=red.rowcount,
+                              open_yellow=totals.get("yellow", 0), open_red=totals.get("red", 0))
+
+    def counts_by_status_warning(self) -> Sequence[tuple[str, str, int]]:
+        with self.rt.sessions() as session:
+            return [tuple(r) for r in session.execute(
+                select(Appeal.status, Appeal.warning, func.count()).group_by(Appeal.status, Appeal.warning))]
+
+    # ------------------------------------------------------------------------------------------ output
+
+    def to_out(self, appeal: Appeal, outcome: str | None = None, reveal: bool = False) -> AppealOut:
+        policy = self.sla.policy_for(appeal.business_type, appeal.topic, appeal.channel)
+        clock = ClockState.from_json(appeal.clock)
+        sched = schedule(self.sla, policy, AreaClass(appeal.area_class), appeal.channel, clock)
+        mask = _identity if reveal else _mask
+        return AppealOut(
+            id=appeal.id, status=appeal.status, business_type=appeal.business_type, topic=appeal.topic,
+            factor=appeal.factor, urgent=appeal.urgent, department=appeal.department, org_unit=appeal.org_unit,
+            due=sched.due_map(), warning=appeal.warning, version=appeal.version, channel=appeal.channel,
+            external_id=appeal.external_id, received_at=appeal.received_at, content=appeal.content,
+            customer_no=mask("customer_no", appeal.customer_no),
+            customer_name=mask("customer_name", appeal.customer_name),
+            phone=mask("phone", appeal.phone), address=mask("address", appeal.address),
+            transformer_area=appeal.transformer_area, county=appeal.county, station=appeal.station,
+            labels_source=appeal.labels_source, label_confidence=appeal.label_confidence,
+            needs_review=appeal.needs_review, overdue=appeal.overdue, next_due_at=appeal.next_due_at,
+            urge_count=appeal.urge_count, repeat_call_count=appeal.repeat_call_count,
+            escalate_count=appeal.escalate_count, rehandle_count=appeal.rehandle_count, verdict=appeal.verdict,
+            duty_alert=appeal.duty_alert, duplicate_of=appeal.duplicate_of,
+            allowed_actions=lifecycle.allowed_actions(self._state(appeal, policy)),
+            created_at=appeal.created_at, updated_at=appeal.updated_at, closed_at=appeal.closed_at,
+            synthetic=appeal.synthetic, policy_version=appeal.policy_version, intake_outcome=outcome,
+        )
+
+
+def _mask(field: str, value: str | None) -> str | None:
+    return {
+        "customer_no": privacy.mask_customer_no, "customer_name": privacy.mask_name,
+        "phone": privacy.mask_phone, "address": privacy.mask_address,
+    }[field](value)
+
+
+def _identity(_field: str, value: str | None) -> str | None:
+    return value

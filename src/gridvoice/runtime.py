@@ -1,0 +1,51 @@
+"""Wires settings, the store and the configured rules together for every adapter (API, CLI, jobs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridvoice.config import Settings, load_settings
+from gridvoice.domain.labelling import KeywordLabeller, Labeller
+from gridvoice.org.service import OrgDirectory
+from gridvoice.store.db import make_engine, make_session_factory
+from gridvoice.store.migrate import upgrade
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    labeller: Labeller = field(default_factory=KeywordLabeller)
+    _org: OrgDirectory | None = field(default=None, repr=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url())
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    def init_schema(self) -> None:
+        upgrade(self.engine)
+
+    def org(self) -> OrgDirectory:
+        """The org tree, loaded once; call `invalidate_org` after changing it."""
+        if self._org is None:
+            with self.sessions() as session:
+                self._org = OrgDirectory.load(session)
+        return self._org
+
+    def invalidate_org(self) -> None:
+        self._org = None
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def runtime_from_env() -> Runtime:
+    return Runtime(load_settings())

@@ -1,0 +1,103 @@
+"""Shared fixtures: a runtime on a temporary SQLite file (or PostgreSQL when asked), a small org tree."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from gridvoice.auth.service import Actor, create_user
+from gridvoice.config import Settings
+from gridvoice.domain.roles import Role
+from gridvoice.org.models import Customer
+from gridvoice.org.service import UnitSpec, add_units
+from gridvoice.runtime import Runtime
+
+PG_URL = os.environ.get("GRIDVOICE_TEST_PG_URL")
+PASSWORD = "correct-horse-battery"
+
+SMALL_ORG = [
+    UnitSpec("HZ", "青禾市供电局", "city", None, "urban"),
+    UnitSpec("C1", "东坪县", "county", "HZ", "urban"),
+    UnitSpec("C2", "西岭县", "county", "HZ", "rural"),
+    UnitSpec("S11", "东坪城区供电所", "station", "C1", "urban"),
+    UnitSpec("S21", "西岭山区供电所", "station", "C2", "remote"),
+    UnitSpec("S22", "西岭镇供电所", "station", "C2", "rural"),
+    UnitSpec("T111", "东坪1号台区", "transformer_area", "S11", "urban"),
+    UnitSpec("T211", "高山1号台区", "transformer_area", "S21", "remote"),
+    UnitSpec("T221", "西岭1号台区", "transformer_area", "S22", "rural"),
+]
+
+
+def _pg_database() -> Iterator[str]:
+    """A fresh schema-less database per test session on the PostgreSQL server."""
+    assert PG_URL
+    name = f"gv_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gridvoice.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("GRIDVOICE_TEST_PG_URL not set")
+    yield from _pg_database()
+
+
+def make_runtime(url: str, home: Path) -> Runtime:
+    settings = Settings(home=home, database_url=url, secret_key="test-secret-key-not-for-production",
+                        scheduler=False)
+    runtime = Runtime(settings)
+    runtime.init_schema()
+    return runtime
+
+
+def seed_small(runtime: Runtime) -> None:
+    with runtime.sessions.begin() as session:
+        add_units(session, SMALL_ORG)
+        session.add_all([
+            Customer(customer_no="0300000001", name="陈大文", category="residential", voltage_level="220V",
+                     transformer_area="T111", address="东坪镇幸福路1号", phone="13800000001"),
+            Customer(customer_no="0300000002", name="李小梅", category="residential", voltage_level="220V",
+                     transformer_area="T221", address="西岭镇新村2号", phone="13800000002"),
+        ])
+        for role in Role:
+            create_user(session, f"{role.value}_city", role.value, None, PASSWORD)
+            create_user(session, f"{role.value}_c1", role.value, "C1", PASSWORD)
+    runtime.invalidate_org()
+
+
+@pytest.fixture
+def runtime(backend_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    rt = make_runtime(backend_url, tmp_path)
+    seed_small(rt)
+    yield rt
+    rt.dispose()
+
+
+@pytest.fixture
+def sqlite_runtime(tmp_path: Path) -> Iterator[Runtime]:
+    rt = make_runtime(f"sqlite:///{tmp_path / 'gridvoice.db'}", tmp_path)
+    seed_small(rt)
+    yield rt
+    rt.dispose()
+
+
+def actor(role: Role, org: str | None = None) -> Actor:
+    return Actor(f"{role.value}_{org.lower() if org else 'city'}", role, org)
