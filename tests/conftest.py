@@ -69,7 +69,7 @@ def make_runtime(url: str, home: Path) -> Runtime:
 
 
 def seed_small(runtime: Runtime) -> None:
-    with runtime.sessions.begin() as session:
+    with runtime.writes.begin() as session:
         add_units(session, SMALL_ORG)
         session.add_all([
             Customer(customer_no="0300000001", name="陈大文", category="residential", voltage_level="220V",

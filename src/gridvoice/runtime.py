@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gridvoice.config import Settings, load_settings
 from gridvoice.domain.labelling import KeywordLabeller, Labeller
 from gridvoice.org.service import OrgDirectory
-from gridvoice.store.db import make_engine, make_session_factory
+from gridvoice.store.db import make_engine, make_session_factory, write_engine
 from gridvoice.store.migrate import upgrade
 
 
@@ -27,7 +27,17 @@ class Runtime:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        """Read sessions (never wait for writers on SQLite WAL)."""
         return make_session_factory(self.engine)
+
+    @cached_property
+    def writes(self) -> sessionmaker[Session]:
+        """Sessions for units of work that write: `with runtime.writes.begin() as session: ...`."""
+        return make_session_factory(self.engine, write=True)
+
+    @cached_property
+    def write_engine(self) -> Engine:
+        return write_engine(self.engine)
 
     def init_schema(self) -> None:
         upgrade(self.engine)

@@ -139,7 +139,7 @@ class AppealService:
         now = now or datetime.now(UTC)
         org = self.rt.org()
         try:
-            with self.rt.sessions.begin() as session:
+            with self.rt.writes.begin() as session:
                 return self._intake(session, data, org, actor, now)
         except IntegrityError:
             # a concurrent post of the same channel + external_id won the race: answer with that one
@@ -204,7 +204,7 @@ class AppealService:
         if not roles.may_act(actor.role, event.action):
             raise Forbidden(f"role '{actor.role}' may not '{event.action.value}'")
         try:
-            with self.rt.sessions.begin() as session:
+            with self.rt.writes.begin() as session:
                 appeal = self._get_for_update(session, appeal_id, actor)
                 if appeal.version != event.version:
                     raise Conflict(f"stale version {event.version}: the appeal is at version {appeal.version}",
@@ -239,13 +239,20 @@ class AppealService:
         return extra
 
     def _apply(self, session: Session, appeal: Appeal, cmd: Command, actor: Actor, now: datetime) -> None:
+        session.add(AppealEvent(**self.transition(appeal, cmd, actor.username, now)))
+        session.flush()
+
+    def transition(self, appeal: Appeal, cmd: Command, actor: str, now: datetime) -> dict[str, Any]:
+        """Apply one command to an appeal object (attached or not) and return its event row.
+
+        Raises Conflict with the state machine's reason when the action is not allowed; changes nothing then.
+        """
         policy = self.sla.policy_for(appeal.business_type, appeal.topic, appeal.channel)
         state = self._state(appeal, policy)
         try:
-            transition = lifecycle.apply(state, cmd)
+            after = lifecycle.apply(state, cmd).after
         except lifecycle.IllegalAction as exc:
             raise Conflict(exc.reason, appeal.version) from exc
-        after = transition.after
         before_status = appeal.status
         appeal.status = after.status.value
         appeal.status_before_suspend = after.status_before_suspend.value if after.status_before_suspend else None
@@ -264,10 +271,9 @@ class AppealService:
         data = dict(cmd.extra)
         if cmd.verdict is not None:
             data["verdict"] = cmd.verdict.value
-        session.add(AppealEvent(appeal_id=appeal.id, seq=appeal.version, action=cmd.action.value,
-                                actor=actor.username, at=now, note=cmd.note, status_before=before_status,
-                                status_after=appeal.status, data=data))
-        session.flush()
+        return {"appeal_id": appeal.id, "seq": appeal.version, "action": cmd.action.value, "actor": actor,
+                "at": now, "note": cmd.note, "status_before": before_status, "status_after": appeal.status,
+                "data": data}
 
     def _reroute(self, appeal: Appeal, extra: dict[str, Any]) -> None:
         if extra.get("department"):
@@ -395,7 +401,7 @@ class AppealService:
     def sla_check(self, now: datetime | None = None) -> SlaCheckResult:
         """Bring warning levels up to `now`. Derived state: does not bump `version` (no user edit)."""
         now = now or datetime.now(UTC)
-        with self.rt.sessions.begin() as session:
+        with self.rt.writes.begin() as session:
             red = session.execute(
                 update(Appeal).where(Appeal.next_due_at < now, Appeal.warning != "red")
                 .values(warning="red", overdue=True).execution_options(synchronize_session=False))

@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# execution option marking a connection whose transactions will write (SQLite: BEGIN IMMEDIATE)
+WRITE_OPTION = "gridvoice_write"
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
@@ -37,13 +40,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Writers take the write lock up front, so a read-then-write transaction never fails on upgrade:
+        # Write transactions take the write lock up front, so a read-then-write never fails on lock upgrade:
         # the second of two concurrent writers waits, then sees the first one's version (-> 409, not 500).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read transactions stay deferred and, in WAL mode, never wait for writers.
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, write: bool = False) -> sessionmaker[Session]:
+    """Sessions for reading, or (write=True) for transactions that will write."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def write_engine(engine: Engine) -> Engine:
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 @contextmanager

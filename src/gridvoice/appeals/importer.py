@@ -1,0 +1,273 @@
+"""Bulk import of appeals: the same validation and intake rules as the API, written in batches.
+
+Two modes:
+- `rows` (default): valid rows land, each rejected row is reported with its row number, field and reason;
+- `atomic`: the whole file lands in one transaction, or nothing does when any row is rejected.
+An appeal and its intake event are always written in the same transaction, so a crash leaves no half
+order. Repeat calls inside the file or against open appeals in the store become urges, as in the API.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select
+
+from gridvoice.appeals.files import RawRow, RowError, read_rows
+from gridvoice.appeals.models import Appeal, AppealEvent
+from gridvoice.appeals.schemas import AppealIn
+from gridvoice.appeals.service import OPEN_STATUSES, AppealService
+from gridvoice.auth.service import Actor
+from gridvoice.errors import BadInput
+from gridvoice.org.models import Customer
+
+BATCH_SIZE = 5000
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    merged_as_urge: int = 0
+    dry_run: bool = False
+    mode: str = "rows"
+    errors: list[RowError] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected,
+                "merged_as_urge": self.merged_as_urge, "dry_run": self.dry_run, "mode": self.mode}
+
+
+def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+    first = exc.errors()[0]
+    field_name = ".".join(str(p) for p in first["loc"]) or "row"
+    reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return field_name, reasons
+
+
+@dataclass
+class _OpenIndex:
+    """Open appeals by caller and topic: the repeat-call rule without a query per row."""
+
+    window: timedelta
+    by_key: dict[tuple[str, str], tuple[int | None, datetime, int]] = field(default_factory=dict)
+
+    def keys(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        topic = values["topic"]
+        return [(f"{kind}:{who}", topic) for kind, who in (("c", values["customer_no"]), ("p", values["phone"]))
+                if who]
+
+    def find(self, values: dict[str, Any]) -> tuple[int | None, datetime, int] | None:
+        for key in self.keys(values):
+            hit = self.by_key.get(key)
+            if hit and values["received_at"] - hit[1] <= self.window and values["received_at"] >= hit[1]:
+                return hit
+        return None
+
+    def add(self, values: dict[str, Any], appeal_id: int | None, position: int) -> None:
+        for key in self.keys(values):
+            self.by_key.setdefault(key, (appeal_id, values["received_at"], position))
+
+    def resolve_positions(self, ids: list[int]) -> None:
+        """Give this batch's entries their stored ids once inserted (none in a dry run: forget them)."""
+        for key, (appeal_id, received_at, position) in list(self.by_key.items()):
+            if appeal_id is None and position >= 0:
+                if position < len(ids):
+                    self.by_key[key] = (ids[position], received_at, -1)
+                else:
+                    del self.by_key[key]
+
+
+class AppealImporter:
+    def __init__(self, service: AppealService) -> None:
+        self.service = service
+        self.rt = service.rt
+
+    def run(self, path: Path, actor: Actor, *, dry_run: bool = False, mode: str = "rows",
+            encoding: str | None = None, progress: Callable[[int], None] | None = None,
+            synthetic: bool = False) -> ImportReport:
+        if mode not in ("rows", "atomic"):
+            raise BadInput("mode", "one of rows, atomic")
+        report = ImportReport(dry_run=dry_run, mode=mode)
+        rows = read_rows(path, encoding)
+        with self.rt.write_engine.connect() as conn:
+            if mode == "atomic":
+                # one transaction for the file: it lands whole, or (any rejected row, or a dry run) not at all
+                with conn.begin() as tx:
+                    self._import(conn, rows, actor, report, progress, synthetic, per_batch_tx=False)
+                    if dry_run or report.rejected:
+                        tx.rollback()
+                if report.rejected:
+                    report.imported = report.merged_as_urge = 0
+            else:
+                self._import(conn, rows, actor, report, progress, synthetic, per_batch_tx=True,
+                             dry_run=dry_run)
+        return report
+
+    def _import(self, conn: Connection, rows: Iterable[RawRow | RowError], actor: Actor, report: ImportReport,
+                progress: Callable[[int], None] | None, synthetic: bool, per_batch_tx: bool,
+                dry_run: bool = False) -> None:
+        batch: list[RawRow] = []
+        context = _Context.load(conn, self.service)
+        if per_batch_tx:
+            conn.commit()
+
+        def flush() -> None:
+            if per_batch_tx and not dry_run:
+                with conn.begin():
+                    self._write_batch(conn, batch, actor, report, context, synthetic, dry_run)
+            else:
+                self._write_batch(conn, batch, actor, report, context, synthetic, dry_run)
+                if per_batch_tx:
+                    conn.rollback()
+            if progress:
+                progress(len(batch))
+
+        for row in rows:
+            if isinstance(row, RowError):
+                report.rejected += 1
+                report.errors.append(row)
+                continue
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                flush()
+                batch = []
+        if batch:
+            flush()
+
+    def _write_batch(self, conn: Connection, batch: list[RawRow], actor: Actor, report: ImportReport,
+                     ctx: _Context, synthetic: bool, dry_run: bool) -> None:
+        """Validate, prepare and (unless a dry run) insert one batch inside the caller's transaction."""
+        now = datetime.now(UTC)
+        prepared: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        urges: list[tuple[int | None, int, dict[str, Any]]] = []  # (stored id | None, batch position, values)
+        external = {(str(r.values.get("channel", "")).strip(), str(r.values["external_id"]).strip())
+                    for r in batch if r.values.get("external_id") not in (None, "")}
+        ctx.load_external(conn, external)
+        for row in batch:
+            try:
+                data = AppealIn.model_validate(row.values)
+            except ValidationError as exc:
+                field_name, reason = describe_validation_error(exc)
+                report.rejected += 1
+                report.errors.append(RowError(row.row_no, field_name, reason, row.values))
+                continue
+            if data.external_id is not None:
+                key = (data.channel.value, data.external_id)
+                if key in ctx.seen_external:
+                    report.duplicates += 1
+                    continue
+                ctx.seen_external.add(key)
+            try:
+                customer = ctx.customer(conn, data.customer_no, data.phone)
+                p = self.service.prepare(data, ctx.org, customer, actor, now, synthetic=synthetic)
+            except BadInput as exc:
+                report.rejected += 1
+                report.errors.append(RowError(row.row_no, exc.field, exc.reason, row.values))
+                continue
+            hit = ctx.open_index.find(p.values)
+            if hit is not None:
+                urges.append((hit[0], hit[2], p.values))
+                continue
+            ctx.open_index.add(p.values, None, len(prepared))
+            prepared.append((p.values, p.event))
+        if not dry_run:
+            ids = self._insert(conn, prepared)
+            ctx.open_index.resolve_positions(ids)
+            self._merge_urges(conn, urges, ids, actor, now)
+        else:
+            ctx.open_index.resolve_positions([])
+        report.imported += len(prepared)
+        report.merged_as_urge += len(urges)
+
+    @staticmethod
+    def _insert(conn: Connection, prepared: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:
+        if not prepared:
+            return []
+        stmt = insert(Appeal).returning(Appeal.id, sort_by_parameter_order=True)
+        ids = [r[0] for r in conn.execute(stmt, [v for v, _ in prepared])]
+        events = [dict(e, appeal_id=i) for (_, e), i in zip(prepared, ids, strict=True)]
+        conn.execute(insert(AppealEvent), events)
+        return ids
+
+    def _merge_urges(self, conn: Connection, urges: list[tuple[int | None, int, dict[str, Any]]],
+                     ids: list[int], actor: Actor, now: datetime) -> None:
+        if not urges:
+            return
+        from sqlalchemy.orm import Session
+
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+            for stored_id, position, values in urges:
+                appeal_id = stored_id if stored_id is not None else ids[position] if position >= 0 else None
+                if appeal_id is None:
+                    continue
+                appeal = session.get(Appeal, appeal_id)
+                if appeal is None:
+                    continue
+                self.service._merge_as_urge(session, appeal, values, actor, now)
+            session.flush()
+
+
+@dataclass
+class _Context:
+    """Look-ups an import needs, loaded once per file instead of once per row."""
+
+    org: Any
+    open_index: _OpenIndex
+    seen_external: set[tuple[str, str]] = field(default_factory=set)
+    customers: dict[str, Customer | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: Connection, service: AppealService) -> _Context:
+        index = _OpenIndex(window=timedelta(hours=service.sla.duplicate_window_hours))
+        query = select(Appeal.id, Appeal.customer_no, Appeal.phone, Appeal.topic, Appeal.received_at).where(
+            Appeal.status.in_(OPEN_STATUSES))
+        for appeal_id, customer_no, phone, topic, received_at in conn.execute(query):
+            index.add({"customer_no": customer_no, "phone": phone, "topic": topic, "received_at": received_at},
+                      appeal_id, -1)
+        return cls(org=service.rt.org(), open_index=index)
+
+    def load_external(self, conn: Connection, keys: set[tuple[str, str]]) -> None:
+        by_channel: dict[str, list[str]] = {}
+        for channel, external_id in keys - self.seen_external:
+            by_channel.setdefault(channel, []).append(external_id)
+        for channel, ids in by_channel.items():
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start:chunk_start + 500]
+                found = conn.execute(select(Appeal.external_id).where(
+                    Appeal.channel == channel, Appeal.external_id.in_(chunk)))
+                self.seen_external.update((channel, e) for (e,) in found)
+
+    def customer(self, conn: Connection, customer_no: str | None, phone: str | None) -> Customer | None:
+        key = f"{customer_no}|{phone}"
+        if not customer_no and not phone:
+            return None
+        if key not in self.customers:
+            query = select(Customer)
+            if customer_no:
+                query = query.where(Customer.customer_no == customer_no)
+            else:
+                query = query.where(Customer.phone == phone)
+            row = conn.execute(query.limit(1)).first()
+            self.customers[key] = Customer(**row._mapping) if row else None
+        return self.customers[key]
+
+
+def write_rejected(path: Path, errors: Iterable[RowError]) -> None:
+    """The rejected-rows report: row number, field, reason and the row as read (UTF-8 with BOM for Excel)."""
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "field", "reason", "raw"])
+        for err in errors:
+            writer.writerow([err.row_no, err.field, err.reason, _raw_text(err.raw)])
+
+
+def _raw_text(raw: dict[str, Any]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in raw.items())[:1000]

@@ -1,0 +1,311 @@
+"""`gridvoice` command line (Typer + Rich). Exit status: 0 success, 2 bad input, 1 other failure.
+
+With `--format json` a command prints one JSON document on standard output and nothing else; progress and
+logs go to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gridvoice.config import ConfigError, load_settings
+from gridvoice.errors import BadInput, GridvoiceError
+from gridvoice.ops.logging import configure_logging
+from gridvoice.runtime import Runtime
+
+app = typer.Typer(name="gridvoice", help="电网之声 gridvoice — service command center platform.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+users_app = typer.Typer(help="Users of the console and API.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
+export_app = typer.Typer(help="Export data files.", no_args_is_help=True)
+sla_app = typer.Typer(help="SLA clocks and warnings.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(sla_app, name="sla")
+
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def fail(code: int, message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a command body, turning errors into the documented exit codes and messages."""
+    try:
+        return fn()
+    except BadInput as exc:
+        raise fail(2, str(exc)) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(2, f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+    except ConfigError as exc:
+        raise fail(2, str(exc)) from exc
+    except GridvoiceError as exc:
+        raise fail(1, str(exc)) from exc
+
+
+def runtime() -> Runtime:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise fail(2, str(exc)) from exc
+    configure_logging(settings.log_format, settings.log_level)
+    return Runtime(settings)
+
+
+def emit_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------- schema
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the schema (idempotent)."""
+    rt = runtime()
+    guarded(rt.init_schema)
+    err.print(f"schema up to date: {rt.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("seed")
+def seed_cmd(
+    customers: Annotated[int, typer.Option(min=100, help="synthetic customers")] = 300_000,
+    months: Annotated[int, typer.Option(min=1, max=60, help="months of appeal history")] = 12,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same data)")] = 42,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
+) -> None:
+    """Generate the synthetic organisation, customers and appeal history into the current database."""
+    from gridvoice.synth.seed import seed as run_seed
+
+    rt = runtime()
+    report = guarded(lambda: run_seed(rt, customers, months, seed, log=lambda m: err.print(m)))
+    if format == OutputFormat.json:
+        emit_json(vars(report))
+    else:
+        err.print(f"seeded {report.customers} customers and {report.appeals} appeals "
+                  f"({report.events} events) in {report.seconds:.1f} s; manifest {report.manifest}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+) -> None:
+    """Serve the API under /api/v1 (and the console at / once built)."""
+    rt = runtime()
+    guarded(rt.init_schema)
+    _serve(rt, host, port, workers)
+
+
+def _serve(rt: Runtime, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    if workers > 1:
+        uvicorn.run("gridvoice.api.factory:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", timeout_graceful_shutdown=30)
+        return
+    from gridvoice.api.app import create_app
+
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    customers: Annotated[int, typer.Option(min=100)] = 300_000,
+    months: Annotated[int, typer.Option(min=1, max=60)] = 12,
+    seed: Annotated[int, typer.Option()] = 42,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="build the demo and exit")] = False,
+) -> None:
+    """Build the synthetic demo into GRIDVOICE_HOME (once), print the URL and logins, and serve."""
+    from gridvoice.synth.seed import manifest_path, reset_demo_users
+    from gridvoice.synth.seed import seed as run_seed
+
+    rt = runtime()
+    guarded(rt.init_schema)
+    if not manifest_path(rt.settings.home).exists():
+        err.print("building the synthetic demo (once) …")
+        report = guarded(lambda: run_seed(rt, customers, months, seed, log=lambda m: err.print(m)))
+        err.print(f"demo data ready: {report.appeals} appeals in {report.seconds:.0f} s")
+    credentials = reset_demo_users(rt)
+    table = Table(title="gridvoice demo — SYNTHETIC DATA (合成演示数据) — logins for this run")
+    for column in ("user", "role", "territory", "password"):
+        table.add_column(column)
+    for username, role, org, password in credentials:
+        table.add_row(username, role, org or "全市 (whole company)", password)
+    out = Console()
+    out.print(table)
+    admin_password = credentials[0][3]
+    out.print(f"URL: http://{host}:{port}/   API: http://{host}:{port}/api/v1/docs")
+    out.print(f"admin login: admin / {admin_password}")
+    if not no_serve:
+        _serve(rt, host, port)
+
+
+# ---------------------------------------------------------------------------------------------- users
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option(help="login name")],
+    role: Annotated[str, typer.Option(help="agent, dispatcher, duty_officer, handler, county_manager, "
+                                           "city_supervisor, analyst or admin")],
+    org: Annotated[str | None, typer.Option(help="org unit code; omit for the whole company")] = None,
+    password: Annotated[str | None, typer.Option(help="omit to generate one (printed once)")] = None,
+) -> None:
+    """Create a user with an argon2-hashed password."""
+    import secrets
+
+    from gridvoice.auth.service import UserError, create_user
+
+    rt = runtime()
+    rt.init_schema()
+    generated = password is None
+    secret = password or secrets.token_urlsafe(12)
+
+    def run() -> None:
+        try:
+            with rt.writes.begin() as session:
+                known = set(rt.org().units) if org is not None else None
+                create_user(session, username, role, org, secret, known)
+        except UserError as exc:
+            raise BadInput(exc.field, exc.reason) from exc
+
+    guarded(run)
+    err.print(f"created user '{username}' ({role}, {org or 'whole company'})")
+    if generated:
+        print(f"password: {secret}")
+
+
+# ---------------------------------------------------------------------------------------------- appeals
+
+
+def _system_actor() -> Any:
+    from gridvoice.auth.service import Actor
+
+    return Actor.system()
+
+
+@import_app.command("appeals")
+def import_appeals(
+    file: Annotated[Path, typer.Argument(help=".csv, .xlsx or .jsonl; columns = the POST fields")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="validate everything, write nothing")] = False,
+    rejected_out: Annotated[Path | None, typer.Option(help="write rejected rows (row, field, reason) here")] = None,
+    mode: Annotated[str, typer.Option(help="rows: valid rows land, rejected ones are reported; "
+                                           "atomic: all or nothing")] = "rows",
+    encoding: Annotated[str | None, typer.Option(help="force a text encoding (default: UTF-8, else GB18030)")]
+    = None,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
+) -> None:
+    """Import appeals with the API's validation and intake rules. Exit 2 when any row was rejected."""
+    from gridvoice.appeals.importer import AppealImporter, write_rejected
+    from gridvoice.appeals.service import AppealService
+
+    rt = runtime()
+    rt.init_schema()
+    importer = AppealImporter(AppealService(rt))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        report = guarded(lambda: importer.run(file, _system_actor(), dry_run=dry_run, mode=mode,
+                                              encoding=encoding, progress=lambda n: bar.advance(task, n)))
+    if rejected_out is not None:
+        write_rejected(rejected_out, report.errors)
+    for error in report.errors[:20]:
+        err.print(f"row {error.row_no}: {error.field}: {error.reason}", highlight=False, markup=False)
+    if len(report.errors) > 20:
+        err.print(f"… {len(report.errors) - 20} more rejected rows"
+                  + (f" (see {rejected_out})" if rejected_out else " (use --rejected-out FILE.csv)"))
+    summary = report.summary()
+    if format == OutputFormat.json:
+        emit_json(summary)
+    else:
+        err.print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if report.rejected:
+        raise typer.Exit(2)
+
+
+def _filters(**kw: Any) -> Any:
+    from gridvoice.appeals.schemas import AppealFilters
+
+    return AppealFilters(**{k: v for k, v in kw.items() if v is not None})
+
+
+@export_app.command("appeals")
+def export_appeals(
+    out: Annotated[Path, typer.Option(help=".csv, .xlsx or .parquet")],
+    status: Annotated[str | None, typer.Option()] = None,
+    business_type: Annotated[str | None, typer.Option()] = None,
+    topic: Annotated[str | None, typer.Option()] = None,
+    org_unit: Annotated[str | None, typer.Option()] = None,
+    channel: Annotated[str | None, typer.Option()] = None,
+    warning: Annotated[str | None, typer.Option()] = None,
+    received_from: Annotated[datetime | None, typer.Option()] = None,
+    received_to: Annotated[datetime | None, typer.Option()] = None,
+    q: Annotated[str | None, typer.Option()] = None,
+    lang: Annotated[str, typer.Option(help="column headers: zh or en")] = "zh",
+) -> None:
+    """Export the appeals matching the filters of GET /api/v1/appeals (personal data masked)."""
+    from gridvoice.appeals.exporter import export_appeals as run_export
+    from gridvoice.appeals.service import AppealService
+
+    rt = runtime()
+    rt.init_schema()
+
+    def run() -> int:
+        filters = _filters(status=status, business_type=business_type, topic=topic, org_unit=org_unit,
+                           channel=channel, warning=warning, received_from=received_from,
+                           received_to=received_to, q=q)
+        return run_export(AppealService(rt), filters, _system_actor(), out, lang)
+
+    n = guarded(run)
+    err.print(f"exported {n} appeals to {out}")
+
+
+@sla_app.command("check")
+def sla_check(format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
+    """Bring every appeal's warning level (none / yellow / red) up to now."""
+    from gridvoice.appeals.service import AppealService
+
+    rt = runtime()
+    rt.init_schema()
+    result = guarded(lambda: AppealService(rt).sla_check())
+    if format == OutputFormat.json:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        err.print(f"turned yellow: {result.turned_yellow}, turned red: {result.turned_red}; "
+                  f"now yellow: {result.open_yellow}, red: {result.open_red}")
+
+
+def main() -> None:
+    logging.captureWarnings(True)
+    app()
+
+
+if __name__ == "__main__":
+    main()
