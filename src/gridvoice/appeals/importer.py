@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, select, text
 
 from gridvoice.appeals.files import RawRow, RowError, read_rows
 from gridvoice.appeals.models import Appeal, AppealEvent
@@ -26,6 +26,7 @@ from gridvoice.appeals.service import OPEN_STATUSES, AppealService
 from gridvoice.auth.service import Actor
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
+from gridvoice.store.bulk import bulk_insert
 
 BATCH_SIZE = 5000
 
@@ -58,6 +59,7 @@ class _OpenIndex:
 
     window: timedelta
     by_key: dict[tuple[str, str], tuple[int | None, datetime, int]] = field(default_factory=dict)
+    pending: list[tuple[str, str]] = field(default_factory=list)  # keys added by the current batch
 
     def keys(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         topic = values["topic"]
@@ -73,16 +75,20 @@ class _OpenIndex:
 
     def add(self, values: dict[str, Any], appeal_id: int | None, position: int) -> None:
         for key in self.keys(values):
-            self.by_key.setdefault(key, (appeal_id, values["received_at"], position))
+            if key not in self.by_key:
+                self.by_key[key] = (appeal_id, values["received_at"], position)
+                if appeal_id is None:
+                    self.pending.append(key)
 
     def resolve_positions(self, ids: list[int]) -> None:
         """Give this batch's entries their stored ids once inserted (none in a dry run: forget them)."""
-        for key, (appeal_id, received_at, position) in list(self.by_key.items()):
-            if appeal_id is None and position >= 0:
-                if position < len(ids):
-                    self.by_key[key] = (ids[position], received_at, -1)
-                else:
-                    del self.by_key[key]
+        for key in self.pending:
+            appeal_id, received_at, position = self.by_key[key]
+            if position < len(ids):
+                self.by_key[key] = (ids[position], received_at, -1)
+            else:
+                del self.by_key[key]
+        self.pending.clear()
 
 
 class AppealImporter:
@@ -151,6 +157,7 @@ class AppealImporter:
         external = {(str(r.values.get("channel", "")).strip(), str(r.values["external_id"]).strip())
                     for r in batch if r.values.get("external_id") not in (None, "")}
         ctx.load_external(conn, external)
+        ctx.load_customers(conn, batch)
         for row in batch:
             try:
                 data = AppealIn.model_validate(row.values)
@@ -166,7 +173,7 @@ class AppealImporter:
                     continue
                 ctx.seen_external.add(key)
             try:
-                customer = ctx.customer(conn, data.customer_no, data.phone)
+                customer = ctx.customer(data.customer_no, data.phone)
                 p = self.service.prepare(data, ctx.org, customer, actor, now, synthetic=synthetic)
             except BadInput as exc:
                 report.rejected += 1
@@ -191,10 +198,10 @@ class AppealImporter:
     def _insert(conn: Connection, prepared: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:
         if not prepared:
             return []
-        stmt = insert(Appeal).returning(Appeal.id, sort_by_parameter_order=True)
-        ids = [r[0] for r in conn.execute(stmt, [v for v, _ in prepared])]
-        events = [dict(e, appeal_id=i) for (_, e), i in zip(prepared, ids, strict=True)]
-        conn.execute(insert(AppealEvent), events)
+        ids = allocate_appeal_ids(conn, len(prepared))
+        bulk_insert(conn, Appeal.__table__, [dict(v, id=i) for (v, _), i in zip(prepared, ids, strict=True)])
+        bulk_insert(conn, AppealEvent.__table__,
+                    [dict(e, appeal_id=i) for (_, e), i in zip(prepared, ids, strict=True)])
         return ids
 
     def _merge_urges(self, conn: Connection, urges: list[tuple[int | None, int, dict[str, Any]]],
@@ -212,7 +219,9 @@ class AppealImporter:
                 if appeal is None:
                     continue
                 self.service._merge_as_urge(session, appeal, values, actor, now)
-            session.flush()
+            # releases the savepoint into the caller's transaction; leaving the block without it rolls the
+            # savepoint back, silently dropping every urge
+            session.commit()
 
 
 @dataclass
@@ -245,19 +254,40 @@ class _Context:
                     Appeal.channel == channel, Appeal.external_id.in_(chunk)))
                 self.seen_external.update((channel, e) for (e,) in found)
 
-    def customer(self, conn: Connection, customer_no: str | None, phone: str | None) -> Customer | None:
-        key = f"{customer_no}|{phone}"
-        if not customer_no and not phone:
-            return None
-        if key not in self.customers:
-            query = select(Customer)
-            if customer_no:
-                query = query.where(Customer.customer_no == customer_no)
-            else:
-                query = query.where(Customer.phone == phone)
-            row = conn.execute(query.limit(1)).first()
-            self.customers[key] = Customer(**row._mapping) if row else None
-        return self.customers[key]
+    def load_customers(self, conn: Connection, batch: list[RawRow]) -> None:
+        """Fetch the batch's customers by 户号 and by phone in a few IN queries."""
+        wanted = {"customer_no": set(), "phone": set()}
+        for row in batch:
+            for key in wanted:
+                value = row.values.get(key)
+                if value not in (None, ""):
+                    wanted[key].add(str(value).strip())
+        self.customers = {}
+        for key, values in wanted.items():
+            column = getattr(Customer, key)
+            ordered = sorted(values)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start:start + 500]
+                for row in conn.execute(select(Customer).where(column.in_(chunk))):
+                    self.customers.setdefault(f"{key}:{getattr(row, key)}", Customer(**row._mapping))
+
+    def customer(self, customer_no: str | None, phone: str | None) -> Customer | None:
+        if customer_no and (found := self.customers.get(f"customer_no:{customer_no}")):
+            return found
+        if phone:
+            return self.customers.get(f"phone:{phone}")
+        return None
+
+
+def allocate_appeal_ids(conn: Connection, n: int) -> list[int]:
+    """Reserve n appeal ids inside the caller's write transaction (plain executemany beats RETURNING)."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT nextval(pg_get_serial_sequence('appeals', 'id')) "
+                                 "FROM generate_series(1, :n)"), {"n": n})
+        return [r[0] for r in rows]
+    # SQLite: the write transaction began IMMEDIATE, so no one else can take these ids meanwhile
+    start = (conn.execute(select(func.max(Appeal.id))).scalar() or 0) + 1
+    return list(range(start, start + n))
 
 
 def write_rejected(path: Path, errors: Iterable[RowError]) -> None:

@@ -90,6 +90,7 @@ class AppealService:
         policy = self.sla.policy_for(business_type.value, topic.value, data.channel.value)
         clock = ClockState(anchors={"received": received_at})
         sched = schedule(self.sla, policy, AreaClass(territory.area_class), data.channel.value, clock)
+        warning = sched.warning_at(now).value
         values = {
             "channel": data.channel.value, "external_id": data.external_id, "received_at": received_at,
             "content": data.content,
@@ -103,8 +104,8 @@ class AppealService:
             "area_class": territory.area_class, "business_type": business_type.value, "topic": topic.value,
             "factor": factor_of(topic).value, "urgent": bool(urgent), "labels_source": labels_source,
             "label_confidence": confidence, "needs_review": needs_review, "department": department.value,
-            "status": Status.ACCEPTED.value, "warning": sched.warning_at(now).value,
-            "overdue": sched.warning_at(now).value == "red", "next_due_at": sched.next_due,
+            "status": Status.ACCEPTED.value, "warning": warning,
+            "overdue": warning == "red", "next_due_at": sched.next_due,
             "next_yellow_at": sched.next_yellow, "policy_version": self.sla.version, "clock": clock.to_json(),
             "duty_alert": bool(urgent), "created_by": actor.username, "created_at": now, "updated_at": now,
             "synthetic": synthetic, "version": 1, "urge_count": 0, "repeat_call_count": 0,

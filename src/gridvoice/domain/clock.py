@@ -45,21 +45,55 @@ def is_workday(day: date) -> bool:
 
 
 def _utc(ts: datetime) -> datetime:
+    if ts.tzinfo is UTC:
+        return ts
     if ts.tzinfo is None:
         raise ValueError("clock arithmetic needs timezone-aware datetimes")
     return ts.astimezone(UTC)
 
 
+@lru_cache(maxsize=8192)
+def _day_start_utc(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
+
+
+@lru_cache(maxsize=16384)
+def _nth_workday_after(day: date, n: int) -> date:
+    """The n-th working day strictly after `day` (n >= 1)."""
+    while True:
+        day += _DAY
+        if is_workday(day):
+            n -= 1
+            if n == 0:
+                return day
+
+
+def _add_workday_minutes(start: datetime, amount: timedelta) -> datetime:
+    """Fast path without pauses: every working day counts exactly 24 h (China has no DST)."""
+    if amount <= timedelta(0):
+        return start
+    day = start.astimezone(LOCAL_TZ).date()
+    if is_workday(day):
+        today_left = _day_start_utc(day + _DAY) - start
+        if amount <= today_left:
+            return start + amount
+        amount -= today_left
+    full_days, rest = divmod(amount, _DAY)
+    if rest == timedelta(0):
+        # ends exactly at the close of a working day: the instant the day ends
+        return _day_start_utc(_nth_workday_after(day, full_days)) + _DAY
+    return _day_start_utc(_nth_workday_after(day, full_days + 1)) + rest
+
+
 def _counting_segments(start: datetime, kind: ClockKind) -> Iterator[Interval]:
     """Yield consecutive UTC intervals from `start` on which the clock runs (before pauses)."""
     if kind == ClockKind.CALENDAR:
-        yield start, datetime.max.replace(tzinfo=UTC)
+        yield start, _FAR
         return
-    local = start.astimezone(LOCAL_TZ)
-    day = local.date()
+    day = start.astimezone(LOCAL_TZ).date()
     seg_start = start
     while True:
-        day_end = datetime.combine(day + _DAY, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
+        day_end = _day_start_utc(day + _DAY)
         if is_workday(day):
             yield seg_start, day_end
         day += _DAY
@@ -83,6 +117,8 @@ def _subtract_pauses(seg: Interval, pauses: Sequence[Interval]) -> list[Interval
 
 
 def _normalise(pauses: Sequence[tuple[datetime, datetime | None]] | None) -> list[Interval]:
+    if not pauses:
+        return []
     return sorted((_utc(a), _utc(b) if b is not None else _FAR) for a, b in (pauses or ()))
 
 
@@ -96,11 +132,13 @@ def add_business_minutes(
 
     None when an open-ended pause stops the clock before the time runs out.
     """
-    kind = ClockKind(kind)
     start = _utc(start)
     norm = _normalise(pauses)
-    if kind == ClockKind.CALENDAR and not norm:
-        return start + timedelta(minutes=minutes)
+    if not norm:
+        if kind == ClockKind.CALENDAR:
+            return start + timedelta(minutes=minutes)
+        return _add_workday_minutes(start, timedelta(minutes=minutes))
+    kind = ClockKind(kind)
     # An open-ended pause (still suspended) stops the clock for good from its start.
     stop_at = min((a for a, b in norm if b == _FAR), default=_FAR)
     remaining = timedelta(minutes=minutes)

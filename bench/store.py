@@ -1,0 +1,125 @@
+"""Import of N appeals from CSV through `gridvoice import appeals`, then list and supervision queries."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+
+from bench.common import Result, database, percentile, runtime_with_org
+from gridvoice.appeals.schemas import AppealFilters
+from gridvoice.appeals.service import AppealService
+from gridvoice.auth.service import Actor
+from gridvoice.domain.roles import Role
+from gridvoice.synth import texts
+from gridvoice.synth.appeals import CHANNEL_MIX
+
+QUERY_RUNS = 40
+
+
+def write_csv(path: Path, rows: int, customers: list[dict], seed: int = 5) -> None:
+    """A year of appeals with generated texts (a pool reused with variations keeps generation quick)."""
+    rng = random.Random(seed)
+    pairs = list(texts.LABEL_MIX)
+    weights = [texts.LABEL_MIX[p] for p in pairs]
+    pool = []
+    for _ in range(5000):
+        bt, topic = rng.choices(pairs, weights=weights)[0]
+        channel = rng.choices(list(CHANNEL_MIX[bt]), weights=list(CHANNEL_MIX[bt].values()))[0]
+        pool.append((bt, topic, channel, texts.generate_appeal_text(rng, bt, topic, channel, False,
+                                                                     texts.random_context(rng))))
+    start = datetime.now(UTC) - timedelta(days=365)
+    step = 365 * 86400 / rows
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["channel", "external_id", "received_at", "content", "customer_no", "business_type",
+                         "topic", "urgent"])
+        for i in range(rows):
+            bt, topic, channel, content = pool[rng.randrange(len(pool))]
+            customer = customers[rng.randrange(len(customers))]
+            at = start + timedelta(seconds=i * step)
+            writer.writerow([channel, f"B{i}", at.isoformat(), content, customer["customer_no"], bt, topic,
+                             "true" if rng.random() < 0.02 else "false"])
+
+
+def _import(csv_path: Path, home: Path, url: str) -> tuple[float, float, str]:
+    env = dict(os.environ, GRIDVOICE_HOME=str(home), GRIDVOICE_DATABASE_URL=url, GRIDVOICE_SECRET_KEY="bench",
+               GRIDVOICE_LOG_LEVEL="WARNING")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "gridvoice.cli", "import", "appeals", str(csv_path),
+                           "--format", "json"], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        raise RuntimeError(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
+    # ru_maxrss of children is the largest child so far; the import is by far the largest
+    return elapsed, max(peak_kib, before) / 1024, done.stdout.strip()
+
+
+def _time(fn, runs: int = QUERY_RUNS) -> list[float]:  # type: ignore[no-untyped-def]
+    fn()  # warm the cache once
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bench_queries(rt, backend: str, rows: int) -> list[Result]:  # type: ignore[no-untyped-def]
+    service = AppealService(rt)
+    service.sla_check()
+    city = Actor("bench", Role.DISPATCHER)
+    county = Actor("bench_county", Role.COUNTY_MANAGER, "GV02")
+    month_ago = datetime.now(UTC) - timedelta(days=30)
+    cases = {
+        "list: newest page": lambda: service.list(AppealFilters(), city, 1, 50),
+        "list: status=accepted": lambda: service.list(AppealFilters(status="accepted"), city, 1, 50),
+        "list: county subtree + topic": lambda: service.list(AppealFilters(org_unit="GV02", topic="OUTAGE"),
+                                                             city, 1, 50),
+        "list: red warnings": lambda: service.list(AppealFilters(warning="red"), city, 1, 50),
+        "list: last 30 days, page 20": lambda: service.list(AppealFilters(received_from=month_ago), city, 20, 50),
+        "list: county user, REPAIR": lambda: service.list(AppealFilters(business_type="REPAIR"), county, 1, 50),
+        "supervision board (county)": lambda: service.supervision(city, "county"),
+        "supervision board (station)": lambda: service.supervision(city, "station"),
+        "overdue queue": lambda: service.overdue_queue(city, 100),
+    }
+    results = []
+    for name, fn in cases.items():
+        samples = _time(fn)
+        results.append(Result(f"{name} ({rows:,} appeals)", backend, "p95", percentile(samples, 0.95) * 1000, "ms",
+                              100, False))
+    return results
+
+
+def bench_import_and_queries(work: Path, rows: int, backend: str, only: set[str], console: Console) -> list[Result]:
+    home = work / f"store-{backend}"
+    csv_path = work / f"appeals-{rows}.csv"
+    results: list[Result] = []
+    with database(backend, home) as url:
+        rt, people = runtime_with_org(url, home, customers=100_000)
+        if not csv_path.exists():
+            started = time.perf_counter()
+            write_csv(csv_path, rows, people)
+            console.print(f"wrote {rows:,} rows to CSV in {time.perf_counter() - started:.0f} s "
+                          f"({csv_path.stat().st_size / 1e6:.0f} MB)")
+        elapsed, peak_mib, summary = _import(csv_path, home, url)
+        console.print(f"import {backend}: {summary} in {elapsed:.1f} s, peak RSS {peak_mib:.0f} MiB")
+        if "import" in only:
+            results += [
+                Result(f"import {rows:,} appeals from CSV", backend, "throughput", rows / elapsed, "rows/s", 20_000),
+                Result(f"import {rows:,} appeals from CSV", backend, "peak memory", peak_mib, "MiB", None, False),
+            ]
+        if "queries" in only:
+            results += bench_queries(rt, backend, rows)
+        rt.dispose()
+    return results
