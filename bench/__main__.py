@@ -37,9 +37,9 @@ def main() -> int:
     rows = 20_000 if args.quick else args.rows
     only = set(args.only or ("intake", "import", "queries"))
     console = Console()
+    pg = "yes" if PG_URL else "no (set GRIDVOICE_TEST_PG_URL)"
     console.print(f"gridvoice bench — {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                  f"Python {platform.python_version()}; PostgreSQL: {'yes' if PG_URL else 'no (set '
-                                                                    'GRIDVOICE_TEST_PG_URL)'}")
+                  f"Python {platform.python_version()}; PostgreSQL: {pg}")
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="gv-bench-") as tmp:
         work = Path(tmp)

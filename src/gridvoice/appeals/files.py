@@ -62,17 +62,30 @@ def _normalise_header(header: list[Any]) -> list[str]:
     return names
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes, encoding: str | None) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK, what Chinese Excel writes)."""
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK, what Chinese Excel writes).
+
+    A file with some undecodable lines (decoded line by line, the failing lines rejected) is read in the
+    encoding of most of its non-ASCII lines, UTF-8 on a tie: valid UTF-8 is strong evidence, whereas almost
+    any run of high bytes is valid GB18030, so one broken line must not turn a UTF-8 file into GB18030
+    mojibake, nor one damaged line reject every row of a GBK file.
+    """
     if encoding:
         return encoding
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            data.decode(candidate)
-            return candidate
-        except UnicodeDecodeError:
-            continue
-    return "utf-8-sig"  # mixed garbage: decode line by line and reject the lines that fail
+    if _decodes(data, "utf-8-sig"):
+        return "utf-8-sig"
+    non_ascii = [line for line in data.splitlines() if not line.isascii()]
+    utf8 = sum(_decodes(line, "utf-8-sig") for line in non_ascii)
+    gb = sum(_decodes(line, "gb18030") for line in non_ascii)
+    return "gb18030" if utf8 * 2 < len(non_ascii) and gb > utf8 else "utf-8-sig"
 
 
 def _decoded_lines(data: bytes, encoding: str) -> Iterator[tuple[int, str | None, str]]:

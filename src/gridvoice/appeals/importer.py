@@ -83,7 +83,7 @@ class _OpenIndex:
     def resolve_positions(self, ids: list[int]) -> None:
         """Give this batch's entries their stored ids once inserted (none in a dry run: forget them)."""
         for key in self.pending:
-            appeal_id, received_at, position = self.by_key[key]
+            _, received_at, position = self.by_key[key]
             if position < len(ids):
                 self.by_key[key] = (ids[position], received_at, -1)
             else:

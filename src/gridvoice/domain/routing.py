@@ -53,9 +53,9 @@ def parse_responsibility(data: Mapping[str, Any]) -> ResponsibilityMatrix:
     for i, raw in enumerate(data.get("rules", [])):
         where = f"rules[{i}]"
         bt, topic, dept = raw.get("business_type", "*"), raw.get("topic", "*"), raw.get("department")
-        if bt not in valid_types:
+        if not isinstance(bt, str) or bt not in valid_types:
             raise RoutingConfigError(f"{where}.business_type: unknown code {bt!r}")
-        if topic not in valid_topics:
+        if not isinstance(topic, str) or topic not in valid_topics:
             raise RoutingConfigError(f"{where}.topic: unknown code {topic!r}")
         try:
             rules.append(Rule(bt, topic, Department(dept)))

@@ -19,6 +19,7 @@ from typing import Any
 
 from gridvoice.domain.clock import ClockKind, add_business_minutes
 from gridvoice.domain.lifecycle import Action
+from gridvoice.domain.taxonomy import BusinessType, Channel, Topic
 
 RECEIVED_ANCHOR = "received"
 WORKDAY_MINUTES = 1440
@@ -105,6 +106,16 @@ class SlaConfig:
 # ---------------------------------------------------------------------------------------------- loading
 
 _VALID_ACTIONS = {a.value for a in Action}
+_VALID_CODES = {"business_type": {b.value for b in BusinessType}, "topic": {t.value for t in Topic},
+                "channel": {c.value for c in Channel}}
+
+
+def _code(entry: Mapping[str, Any], key: str, where: str) -> str:
+    """A taxonomy code or "*": a misspelt code would silently never match, so it is refused."""
+    value = entry.get(key, "*")
+    if value != "*" and (not isinstance(value, str) or value not in _VALID_CODES[key]):
+        raise SlaConfigError(f"{where}.{key}: unknown code {value!r}")
+    return value
 
 
 def _limit(entry: Mapping[str, Any], where: str) -> Mapping[AreaClass, float]:
@@ -164,8 +175,8 @@ def parse_sla_config(data: Mapping[str, Any]) -> SlaConfig:
         if len(set(names)) != len(names):
             raise SlaConfigError(f"{where}: duplicate milestone names {names}")
         policies.append(Policy(
-            business_type=raw.get("business_type", "*"), topic=raw.get("topic", "*"),
-            channel=raw.get("channel", "*"), milestones=milestones,
+            business_type=_code(raw, "business_type", where), topic=_code(raw, "topic", where),
+            channel=_code(raw, "channel", where), milestones=milestones,
             callback_required=bool(raw.get("callback_required", True)), source=raw.get("source", ""),
         ))
     if not policies:
@@ -173,6 +184,14 @@ def parse_sla_config(data: Mapping[str, Any]) -> SlaConfig:
     limits = []
     for i, raw in enumerate(data.get("channel_limit", [])):
         where = f"channel_limit[{i}]"
+        for key in ("channel", "milestone"):
+            if key not in raw:
+                raise SlaConfigError(f"{where}: missing '{key}'")
+        channel, milestone = raw["channel"], raw["milestone"]
+        if not isinstance(channel, str) or channel not in _VALID_CODES["channel"]:
+            raise SlaConfigError(f"{where}.channel: unknown code {channel!r}")
+        if not isinstance(milestone, str) or milestone not in {m.name for p in policies for m in p.milestones}:
+            raise SlaConfigError(f"{where}.milestone: no policy has a milestone {milestone!r}")
         area_limits = _limit(raw, where)
         limits.append(ChannelLimit(channel=raw["channel"], milestone=raw["milestone"],
                                    clock=_clock(raw.get("clock"), where),
