@@ -23,7 +23,7 @@ from rich.table import Table
 
 from bench.common import PG_URL, Result
 from bench.intake import bench_intake
-from bench.store import bench_import_and_queries
+
 
 
 def main() -> int:
@@ -48,6 +48,8 @@ def main() -> int:
             if PG_URL:
                 results += bench_intake(work, "postgresql", requests=600 if args.quick else 4000, console=console)
         if only & {"import", "queries"}:
+            from bench.store import bench_import_and_queries  # needs the text generator: import lazily
+
             results += bench_import_and_queries(work, rows, "sqlite", only, console)
             if PG_URL:
                 results += bench_import_and_queries(work, rows, "postgresql", only, console)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 from gridvoice import __version__
+from gridvoice.api.deps import ActorCache
 from gridvoice.appeals.router import router as appeals_router
 from gridvoice.appeals.service import AppealService
 from gridvoice.auth.router import router as auth_router
@@ -52,6 +53,44 @@ def _start_scheduler(runtime: Runtime, appeals: AppealService) -> BackgroundSche
     return scheduler
 
 
+class ObserveMiddleware:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request metrics, request id, crash guard."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = dict(scope.get("headers") or [])
+        request_id = (headers.get(b"x-request-id") or uuid.uuid4().hex[:16].encode())[:64]
+        status_code = 500
+        response_started = False
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal status_code, response_started
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                response_started = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id)]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id.decode()})
+            if not response_started:
+                body = JSONResponse({"detail": "internal error", "request_id": request_id.decode()},
+                                    status_code=500)
+                await body(scope, receive, send_wrapper)
+        finally:
+            self.metrics.observe(scope["method"], route_template(scope), status_code, time.perf_counter() - started)
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     appeals = AppealService(runtime)
 
@@ -71,6 +110,7 @@ def create_app(runtime: Runtime) -> FastAPI:
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
     app.state.runtime = runtime
     app.state.appeals = appeals
+    app.state.actor_cache = ActorCache()
     metrics = Metrics(appeals.counts_by_status_warning)
     app.state.metrics = metrics
 
@@ -78,22 +118,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def _domain_error(_request: Request, exc: GridvoiceError) -> JSONResponse:
         return JSONResponse(_error_body(exc), status_code=exc.http_status)
 
-    @app.middleware("http")
-    async def _observe(request: Request, call_next: Any) -> Any:
-        started = time.perf_counter()
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        try:
-            response = await call_next(request)
-        except Exception:
-            log.exception("unhandled error", extra={"path": request.url.path, "request_id": request_id})
-            response = JSONResponse({"detail": "internal error", "request_id": request_id}, status_code=500)
-        elapsed = time.perf_counter() - started
-        route = route_template(request.scope)
-        metrics.observe(request.method, route, response.status_code, elapsed)
-        response.headers["x-request-id"] = request_id
-        log.debug("request", extra={"method": request.method, "route": route, "status": response.status_code,
-                                    "ms": round(elapsed * 1000, 2), "request_id": request_id})
-        return response
+    app.add_middleware(ObserveMiddleware, metrics=metrics)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)

@@ -32,6 +32,7 @@ from gridvoice.auth.service import Actor
 from gridvoice.domain.clock import LOCAL_TZ
 from gridvoice.domain.lifecycle import Action, Command, Status, Verdict
 from gridvoice.domain.roles import Role
+from gridvoice.domain.sla import AreaClass
 from gridvoice.errors import Conflict
 from gridvoice.org.models import Customer
 from gridvoice.org.service import OrgDirectory
@@ -53,7 +54,8 @@ URGENT_RATE = {("REPAIR", "FACILITY_SAFETY"): 0.45, ("REPAIR", "OUTAGE"): 0.08, 
 # share of the appeals of an hour, by kind of business (local time)
 HOURS_BUSINESS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 3, 7, 9, 9, 8, 5, 6, 8, 8, 7, 6, 4, 3, 3, 2, 1.5, 1.2])
 HOURS_REPAIR = np.array([2, 1.5, 1, 0.8, 0.8, 1, 2, 3.5, 5, 5.5, 6, 6, 6, 6.5, 7, 7, 7, 7.5, 8.5, 9, 8.5, 7, 5, 3])
-ARRIVAL_MEDIAN_MIN = {"urban": 28.0, "rural": 55.0, "remote": 80.0}
+ARRIVAL_MEDIAN_MIN = {"urban": 22.0, "rural": 45.0, "remote": 60.0}
+LATE_COUNTY_FACTOR = 1.8
 POWER_TOPICS = {"OUTAGE", "VOLTAGE", "FACILITY_SAFETY"}
 
 
@@ -123,6 +125,7 @@ class AppealGenerator:
             self.by_ta.setdefault(c["transformer_area"], []).append(i)
         self.station_of = {code: t.station for code, t in org._territories.items()}
         self.county_of = {code: t.county for code, t in org._territories.items()}
+        self.all_tas = sorted(self.by_ta)
         self.planted = self._choose_planted()
 
     # ------------------------------------------------------------------------------------------ plan
@@ -144,7 +147,7 @@ class AppealGenerator:
             repeat_callers=[self.customers[i]["customer_no"] for i in callers], typhoon_day=day.isoformat(),
             notes={
                 "low_voltage_transformer_area": "~10 extra VOLTAGE appeals a month from its customers",
-                "late_county": "repair arrival takes about 2.3x the usual time there",
+                "late_county": f"repair arrival takes about {LATE_COUNTY_FACTOR}x the usual time there",
                 "attitude_station": "~8 extra STAFF_CONDUCT complaints a month, more dissatisfied callbacks",
                 "repeat_callers": "6-12 appeals each on one topic over the period, with urges",
                 "typhoon_day": "repairs x20 that day, slow arrival and restoration",
@@ -268,7 +271,7 @@ class AppealGenerator:
             customer_name=customer["name"] if customer else None,
             phone=customer["phone"] if customer else f"100{self.rng.randint(0, 99_999_999):08d}",
             address=customer["address"] if customer else None, org_unit=None,
-            transformer_area=customer["transformer_area"] if customer else None,
+            transformer_area=customer["transformer_area"] if customer else self.rng.choice(self.all_tas),
             business_type=_enum("business_type", draft.business_type), topic=_enum("topic", draft.topic),
             urgent=draft.urgent,
         )
@@ -343,25 +346,46 @@ class _Simulation:
         rng, bt = self.rng, self.draft.business_type
         repair = bt == "REPAIR"
         if first:
-            self.step(_lognormal(rng, 3 if repair else 25, 0.6), Action.DISPATCH, "dispatcher_synth")
+            self.step(_lognormal(rng, 1.5 if repair else 25, 0.5), Action.DISPATCH, "dispatcher_synth")
         self.step(_lognormal(rng, 4 if repair else 150, 0.7), Action.RECEIVE, self.handler)
-        if rng.random() < 0.08:
-            self.step(_lognormal(rng, 600, 1.0), Action.URGE, "agent_synth", "客户来电催办")
-        if rng.random() < (0.05 if bt == "COMPLAINT" else 0.005):
-            self.step(_lognormal(rng, 300, 1.0), Action.ESCALATE, "agent_synth", "客户表示将向12398投诉")
         if repair:
-            median = ARRIVAL_MEDIAN_MIN[self.appeal.area_class] * (2.3 if self.late else 1) * (
+            median = ARRIVAL_MEDIAN_MIN[self.appeal.area_class] * (LATE_COUNTY_FACTOR if self.late else 1) * (
                 3 if self.typhoon else 1)
-            self.step(_lognormal(rng, median, 0.45), Action.ARRIVE, self.handler)
-            self.step(_lognormal(rng, 85 * (3 if self.typhoon else 1), 0.7), Action.RESOLVE, self.handler,
+            self.waiting(_lognormal(rng, median, 0.35), Action.ARRIVE)
+            self.step(_lognormal(rng, 70 * (3 if self.typhoon else 1), 0.6), Action.RESOLVE, self.handler,
                       "已处理，恢复供电")
             return
         if rng.random() < 0.04:
             self.step(_lognormal(rng, 120, 0.5), Action.SUSPEND, self.handler,
                       "客户要求改约时间上门 (customer-caused delay)")
             self.step(_lognormal(rng, 2 * 1440, 0.6), Action.RESUME, self.handler, "客户已约定时间")
-        policy_days = 5 if bt != "REPORT" else 9
-        self.step(_lognormal(rng, 1440 * policy_days * 0.35, 0.75), Action.RESOLVE, self.handler, "已办理并答复客户")
+        self.waiting(_lognormal(rng, self._reply_minutes() * 0.3, 0.75), Action.RESOLVE, "已办理并答复客户")
+
+    def _reply_minutes(self) -> float:
+        """Calendar minutes of the policy's reply limit (working days count 7/5 on the calendar)."""
+        policy = self.gen.service.sla.policy_for(self.appeal.business_type, self.appeal.topic,
+                                                 self.appeal.channel)
+        for rule in policy.milestones:
+            if "resolve" in rule.completed_by:
+                limit = rule.limit_minutes(AreaClass(self.appeal.area_class))
+                return limit * (1.4 if rule.clock == "workday" else 1.0)
+        return 5 * 1440.0
+
+    def waiting(self, delay: timedelta, action: Action, note: str = "") -> None:
+        """The customer waits `delay` for the action; the longer the wait, the likelier an urge or escalation
+        happens meanwhile (they do not delay the work itself)."""
+        rng = self.rng
+        long_wait = delay > timedelta(hours=2) if self.draft.business_type == "REPAIR" else delay > timedelta(days=2)
+        side = None
+        if rng.random() < (0.3 if long_wait else 0.03):
+            side = (Action.URGE, "客户来电催办")
+        elif rng.random() < (0.08 if self.draft.business_type == "COMPLAINT" else 0.005):
+            side = (Action.ESCALATE, "客户表示将向12398投诉")
+        if side is not None:
+            first = delay * rng.uniform(0.3, 0.9)
+            self.step(first, side[0], "agent_synth", side[1])
+            delay -= first
+        self.step(delay, action, self.handler, note)
 
     def _close(self) -> None:
         rng = self.rng
@@ -374,11 +398,11 @@ class _Simulation:
             dissatisfied = 0.25 if self.attitude else 0.05
             verdict = rng.choices((Verdict.SATISFIED, Verdict.BASICALLY_SATISFIED, Verdict.DISSATISFIED),
                                   weights=(0.86 - dissatisfied + 0.05, 0.09, dissatisfied))[0]
-            self.step(_lognormal(rng, 420, 0.8), Action.CALLBACK, "agent_synth", verdict=verdict)
+            self.step(_lognormal(rng, 240, 0.7), Action.CALLBACK, "agent_synth", verdict=verdict)
             if verdict == Verdict.DISSATISFIED:
                 self._handle(first=False)
                 self.step(_lognormal(rng, 90, 0.8), Action.REVIEW, "dispatcher_synth")
-                self.step(_lognormal(rng, 420, 0.8), Action.CALLBACK, "agent_synth",
+                self.step(_lognormal(rng, 240, 0.7), Action.CALLBACK, "agent_synth",
                           verdict=Verdict.BASICALLY_SATISFIED)
         if self.appeal.status in (Status.CALLED_BACK, Status.RESOLVED, Status.REVIEWED):
             self.step(_lognormal(rng, 720, 1.0), Action.ARCHIVE, "dispatcher_synth")

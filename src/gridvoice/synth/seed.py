@@ -22,10 +22,10 @@ from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer, Feeder, OrgUnit
 from gridvoice.org.service import add_units
 from gridvoice.runtime import Runtime
+from gridvoice.store.bulk import bulk_insert
 from gridvoice.synth.appeals import AppealGenerator
 from gridvoice.synth.org import build_territory, customer_rows
 
-CHUNK = 20_000
 APPEALS_PER_MONTH = 5_000
 
 
@@ -37,11 +37,6 @@ class SeedReport:
     events: int
     seconds: float
     manifest: str
-
-
-def _chunks(rows: list[dict], size: int = CHUNK):  # type: ignore[type-arg]
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
 
 
 def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_value: int = 42,
@@ -65,8 +60,7 @@ def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_valu
     with runtime.writes.begin() as session:
         session.execute(insert(Feeder), territory.feeders)
         add_units(session, territory.units, synthetic=True)
-        for chunk in _chunks(people):
-            session.execute(insert(Customer), chunk)
+        bulk_insert(session.connection(), Customer.__table__, people)
     runtime.invalidate_org()
     log(f"organisation: {len(territory.units)} units; customers: {len(people)}")
 
@@ -75,10 +69,8 @@ def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_valu
     generated = generator.generate(appeals_per_month)
     log(f"appeals generated: {len(generated.appeals)} with {len(generated.events)} events")
     with runtime.writes.begin() as session:
-        for chunk in _chunks(generated.appeals, 5000):
-            session.execute(insert(Appeal), chunk)
-        for chunk in _chunks(generated.events):
-            session.execute(insert(AppealEvent), chunk)
+        bulk_insert(session.connection(), Appeal.__table__, generated.appeals)
+        bulk_insert(session.connection(), AppealEvent.__table__, generated.events)
         if runtime.engine.dialect.name == "postgresql":
             session.execute(func.setval("appeals_id_seq", select(func.max(Appeal.id)).scalar_subquery()).select())
     service.sla_check(now)
