@@ -52,6 +52,11 @@ class Runtime:
     def invalidate_org(self) -> None:
         self._org = None
 
+    def has_synthetic_data(self) -> bool:
+        """True when the org tree was generated (the demo): the UI then shows the synthetic banner."""
+        org = self.org()
+        return bool(org.root and org.units[org.root].synthetic)
+
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()

@@ -12,11 +12,12 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 from gridvoice import __version__
 from gridvoice.api.deps import ActorCache
+from gridvoice.api.home import render_home
 from gridvoice.appeals.router import router as appeals_router
 from gridvoice.appeals.service import AppealService
 from gridvoice.auth.router import router as auth_router
@@ -140,6 +141,11 @@ def create_app(runtime: Runtime) -> FastAPI:
             return JSONResponse({"status": "fail", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ok", "version": __version__,
                              "database": runtime.engine.dialect.name})
+
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    def home() -> HTMLResponse:
+        counts = list(appeals.counts_by_status_warning())
+        return HTMLResponse(render_home(counts, runtime.has_synthetic_data(), __version__))
 
     @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
     def prometheus() -> PlainTextResponse:
