@@ -226,6 +226,14 @@ def import_appeals(
     from gridvoice.appeals.importer import AppealImporter, write_rejected
     from gridvoice.appeals.service import AppealService
 
+    if rejected_out is not None:
+        # before importing: rows must not land whose rejected siblings could then not be reported
+        try:
+            rejected_out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fail(2, f"rejected-out: cannot create the folder of {rejected_out}: {exc.strerror}") from exc
+        if rejected_out.is_dir():
+            raise fail(2, f"rejected-out: {rejected_out} is a folder; give a .csv file name")
     rt = runtime()
     rt.init_schema()
     importer = AppealImporter(AppealService(rt))

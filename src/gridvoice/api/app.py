@@ -12,7 +12,9 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from pydantic import ValidationError
 from sqlalchemy import text
 
 from gridvoice import __version__
@@ -114,6 +116,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.actor_cache = ActorCache()
     metrics = Metrics(appeals.counts_by_status_warning)
     app.state.metrics = metrics
+
+    @app.exception_handler(ValidationError)
+    async def _validation_error(_request: Request, exc: ValidationError) -> JSONResponse:
+        # a model built inside a dependency or service (not FastAPI's own parsing) still answers 422
+        return JSONResponse({"detail": jsonable_encoder(exc.errors(include_url=False, include_input=False))},
+                            status_code=422)
 
     @app.exception_handler(GridvoiceError)
     async def _domain_error(_request: Request, exc: GridvoiceError) -> JSONResponse:

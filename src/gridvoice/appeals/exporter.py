@@ -82,13 +82,28 @@ def _csv(rows: Iterator[dict[str, Any]], out: Path, headers: list[str]) -> int:
 
 def _xlsx(rows: Iterator[dict[str, Any]], out: Path, headers: list[str]) -> int:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("诉求工单")
+
+    def cell(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        # control characters XML cannot hold would abort the whole export; customers' text is text, never a
+        # live formula (openpyxl takes any string starting with "=" for one)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith("="):
+            return value
+        text = WriteOnlyCell(ws, value=value)
+        text.data_type = "s"
+        return text
+
     ws.append(headers)
     n = 0
     for row in rows:
-        ws.append(_people_row(row))
+        ws.append([cell(v) for v in _people_row(row)])
         n += 1
     wb.save(out)
     return n

@@ -115,15 +115,26 @@ def read_csv(path: Path, encoding: str | None = None) -> Iterator[RawRow | RowEr
         header = _normalise_header(next(reader))
     except StopIteration:
         raise BadInput("file", "the file is empty") from None
-    for row in reader:
-        line_no = reader.line_num
-        if line_no in bad:
-            yield RowError(line_no, "encoding", bad[line_no], {})
+    except csv.Error as exc:
+        raise BadInput("header", f"line 1: {exc}") from exc
+    while True:
+        line_no = reader.line_num + 1  # a record's first line, as an editor shows it (quoted cells span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file into one cell
+            raise BadInput("file", f"line {line_no}: {exc}; is a quote (\") left open?") from exc
+        lines = range(line_no, reader.line_num + 1)
+        undecodable = [n for n in lines if n in bad]
+        if undecodable:
+            yield RowError(line_no, "encoding", f"line {undecodable[0]}: {bad[undecodable[0]]}", {})
             continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield RowError(line_no, "columns", f"{len(row)} cells, header has {len(header)}",
+            span = f" (one record over lines {line_no}-{lines[-1]}: is a quote left open?)" if len(lines) > 1 else ""
+            yield RowError(line_no, "columns", f"{len(row)} cells, header has {len(header)}{span}",
                            dict(enumerate(row)))
             continue
         yield RawRow(line_no, {k: v for k, v in zip(header, row, strict=True) if k and v != ""})

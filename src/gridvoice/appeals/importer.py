@@ -20,10 +20,11 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, func, select, text
 
 from gridvoice.appeals.files import RawRow, RowError, read_rows
-from gridvoice.appeals.models import Appeal, AppealEvent
+from gridvoice.appeals.models import Appeal, AppealEvent, MergedCall
 from gridvoice.appeals.schemas import AppealIn
 from gridvoice.appeals.service import OPEN_STATUSES, AppealService
 from gridvoice.auth.service import Actor
+from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
 from gridvoice.store.bulk import bulk_insert
@@ -53,41 +54,50 @@ def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     return field_name, reasons
 
 
+@dataclass(slots=True)
+class _Open:
+    """An open appeal a repeat call may attach to: stored (appeal_id) or new in this batch (position >= 0)."""
+
+    appeal_id: int | None
+    position: int
+    topic: str
+    received_at: datetime
+
+
 @dataclass
 class _OpenIndex:
-    """Open appeals by caller and topic: the repeat-call rule without a query per row."""
+    """Open appeals by caller: the repeat-call rule of `AppealService._open_original` without a query per row."""
 
     window: timedelta
-    by_key: dict[tuple[str, str], tuple[int | None, datetime, int]] = field(default_factory=dict)
-    pending: list[tuple[str, str]] = field(default_factory=list)  # keys added by the current batch
+    by_caller: dict[str, list[_Open]] = field(default_factory=dict)
+    pending: list[_Open] = field(default_factory=list)  # entries added by the current batch
 
-    def keys(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        topic = values["topic"]
-        return [(f"{kind}:{who}", topic) for kind, who in (("c", values["customer_no"]), ("p", values["phone"]))
-                if who]
+    @staticmethod
+    def callers(values: dict[str, Any]) -> list[str]:
+        return [f"{kind}:{who}" for kind, who in (("c", values["customer_no"]), ("p", values["phone"])) if who]
 
-    def find(self, values: dict[str, Any]) -> tuple[int | None, datetime, int] | None:
-        for key in self.keys(values):
-            hit = self.by_key.get(key)
-            if hit and values["received_at"] - hit[1] <= self.window and values["received_at"] >= hit[1]:
-                return hit
-        return None
+    def find(self, values: dict[str, Any]) -> _Open | None:
+        """As the API: the oldest open appeal of the caller on the same topic received since the window began;
+        for a 催办 (URGE) the oldest open appeal of the caller whatever its topic and age."""
+        candidates = [e for key in self.callers(values) for e in self.by_caller.get(key, ())]
+        if values["business_type"] != BusinessType.URGE.value:
+            start = values["received_at"] - self.window
+            candidates = [e for e in candidates if e.topic == values["topic"] and e.received_at >= start]
+        return min(candidates, key=lambda e: e.received_at, default=None)
 
     def add(self, values: dict[str, Any], appeal_id: int | None, position: int) -> None:
-        for key in self.keys(values):
-            if key not in self.by_key:
-                self.by_key[key] = (appeal_id, values["received_at"], position)
-                if appeal_id is None:
-                    self.pending.append(key)
+        entry = _Open(appeal_id, position, values["topic"], values["received_at"])
+        for key in self.callers(values):
+            self.by_caller.setdefault(key, []).append(entry)
+        if appeal_id is None:
+            self.pending.append(entry)
 
-    def resolve_positions(self, ids: list[int]) -> None:
-        """Give this batch's entries their stored ids once inserted (none in a dry run: forget them)."""
-        for key in self.pending:
-            _, received_at, position = self.by_key[key]
-            if position < len(ids):
-                self.by_key[key] = (ids[position], received_at, -1)
-            else:
-                del self.by_key[key]
+    def resolve_positions(self, ids: list[int] | None) -> None:
+        """Give this batch's entries their stored ids once inserted. A dry run has none: the entries stay (with a
+        placeholder id) so that later batches count repeat calls as a real run would."""
+        for entry in self.pending:
+            entry.appeal_id = ids[entry.position] if ids is not None else 0
+            entry.position = -1
         self.pending.clear()
 
 
@@ -115,6 +125,7 @@ class AppealImporter:
             else:
                 self._import(conn, rows, actor, report, progress, synthetic, per_batch_tx=True,
                              dry_run=dry_run)
+        report.errors.sort(key=lambda e: e.row_no)
         return report
 
     def _import(self, conn: Connection, rows: Iterable[RawRow | RowError], actor: Actor, report: ImportReport,
@@ -154,10 +165,7 @@ class AppealImporter:
         now = datetime.now(UTC)
         prepared: list[tuple[dict[str, Any], dict[str, Any]]] = []
         urges: list[tuple[int | None, int, dict[str, Any]]] = []  # (stored id | None, batch position, values)
-        external = {(str(r.values.get("channel", "")).strip(), str(r.values["external_id"]).strip())
-                    for r in batch if r.values.get("external_id") not in (None, "")}
-        ctx.load_external(conn, external)
-        ctx.load_customers(conn, batch)
+        valid: list[tuple[RawRow, AppealIn]] = []
         for row in batch:
             try:
                 data = AppealIn.model_validate(row.values)
@@ -166,12 +174,20 @@ class AppealImporter:
                 report.rejected += 1
                 report.errors.append(RowError(row.row_no, field_name, reason, row.values))
                 continue
-            if data.external_id is not None:
-                key = (data.channel.value, data.external_id)
-                if key in ctx.seen_external:
-                    report.duplicates += 1
-                    continue
-                ctx.seen_external.add(key)
+            nul = next((name for name, value in data if isinstance(value, str) and "\x00" in value), None)
+            if nul is not None:  # PostgreSQL cannot store it: the whole batch would fail on this one row
+                report.rejected += 1
+                report.errors.append(RowError(row.row_no, nul, "contains a NUL character (\\x00)", row.values))
+                continue
+            valid.append((row, data))
+        # look duplicates up by the validated keys, exactly as they are stored (not by the raw cells)
+        ctx.load_external(conn, {(d.channel.value, d.external_id) for _, d in valid if d.external_id is not None})
+        ctx.load_customers(conn, batch)
+        for row, data in valid:
+            key = (data.channel.value, data.external_id) if data.external_id is not None else None
+            if key is not None and key in ctx.seen_external:
+                report.duplicates += 1
+                continue
             try:
                 customer = ctx.customer(data.customer_no, data.phone)
                 p = self.service.prepare(data, ctx.org, customer, actor, now, synthetic=synthetic)
@@ -179,9 +195,11 @@ class AppealImporter:
                 report.rejected += 1
                 report.errors.append(RowError(row.row_no, exc.field, exc.reason, row.values))
                 continue
+            if key is not None:
+                ctx.seen_external.add(key)  # only once the row is taken: a rejected row's corrected copy is no dup
             hit = ctx.open_index.find(p.values)
             if hit is not None:
-                urges.append((hit[0], hit[2], p.values))
+                urges.append((hit.appeal_id, hit.position, p.values))
                 continue
             ctx.open_index.add(p.values, None, len(prepared))
             prepared.append((p.values, p.event))
@@ -190,7 +208,7 @@ class AppealImporter:
             ctx.open_index.resolve_positions(ids)
             self._merge_urges(conn, urges, ids, actor, now)
         else:
-            ctx.open_index.resolve_positions([])
+            ctx.open_index.resolve_positions(None)
         report.imported += len(prepared)
         report.merged_as_urge += len(urges)
 
@@ -232,6 +250,7 @@ class _Context:
     open_index: _OpenIndex
     seen_external: set[tuple[str, str]] = field(default_factory=set)
     customers: dict[str, Customer | None] = field(default_factory=dict)
+    merged_external: set[tuple[str, str]] | None = None  # calls merged as urges earlier, loaded on first need
 
     @classmethod
     def load(cls, conn: Connection, service: AppealService) -> _Context:
@@ -244,15 +263,23 @@ class _Context:
         return cls(org=service.rt.org(), open_index=index)
 
     def load_external(self, conn: Connection, keys: set[tuple[str, str]]) -> None:
+        if keys and self.merged_external is None:
+            # a call merged as an urge has no appeal of its own; without this, importing it again urges again
+            self.merged_external = set()
+            for (data,) in conn.execute(select(AppealEvent.data).where(AppealEvent.action == "urge")):
+                if data and data.get("repeat_call") and data.get("external_id") is not None:
+                    self.merged_external.add((str(data.get("channel")), str(data["external_id"])))
+        self.seen_external.update(keys & (self.merged_external or set()))
         by_channel: dict[str, list[str]] = {}
         for channel, external_id in keys - self.seen_external:
             by_channel.setdefault(channel, []).append(external_id)
         for channel, ids in by_channel.items():
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
-                found = conn.execute(select(Appeal.external_id).where(
-                    Appeal.channel == channel, Appeal.external_id.in_(chunk)))
-                self.seen_external.update((channel, e) for (e,) in found)
+                for model in (Appeal, MergedCall):  # calls that created an appeal or were merged into one
+                    found = conn.execute(select(model.external_id).where(
+                        model.channel == channel, model.external_id.in_(chunk)))
+                    self.seen_external.update((channel, e) for (e,) in found)
 
     def load_customers(self, conn: Connection, batch: list[RawRow]) -> None:
         """Fetch the batch's customers by 户号 and by phone in a few IN queries."""

@@ -96,3 +96,21 @@ class AppealEvent(Base):
         UniqueConstraint("appeal_id", "seq", name="uq_appeal_events_appeal_seq"),
         Index("ix_appeal_events_at", "at"),
     )
+
+
+class MergedCall(Base):
+    """A channel's call that was merged into an open appeal as an urge (重复来电).
+
+    Keeps the call's channel + external_id so a retried post of the same call is answered idempotently
+    instead of being counted again.
+    """
+
+    __tablename__ = "merged_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_merged_calls_channel_external_id"),)

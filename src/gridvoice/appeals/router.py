@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, st
 
 from gridvoice.api.deps import ActorDep, AppealsDep
 from gridvoice.appeals.schemas import (
+    MAX_ID,
     AppealDetail,
     AppealFilters,
     AppealIn,
@@ -24,7 +25,7 @@ from gridvoice.domain.sla import Warning
 from gridvoice.domain.taxonomy import BusinessType, Channel, Department, Topic
 
 router = APIRouter(tags=["appeals"])
-AppealId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+AppealId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/appeals", response_model=AppealOut, status_code=status.HTTP_201_CREATED,

@@ -17,11 +17,24 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+
+
 def as_utc(value: datetime) -> datetime:
     """Naive times are Beijing time (what agents and channel exports write); store UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date and time out of range") from None
+
+
+def _no_nul(value: Any) -> Any:
+    """NUL cannot be stored by PostgreSQL and never belongs in an appeal: refuse it by name."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("contains a NUL character")
+    return value
 
 
 class AppealIn(BaseModel):
@@ -59,12 +72,18 @@ class AppealIn(BaseModel):
                      "transformer_area", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
+        value = _no_nul(value)
         if isinstance(value, str) and not value.strip():
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
             # spreadsheets turn 户号 and phone numbers into numbers; keep their digits
             return str(int(value)) if float(value).is_integer() else str(value)
         return value
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _content(cls, value: Any) -> Any:
+        return _no_nul(value)
 
     @field_validator("business_type", "topic", "urgent", mode="before")
     @classmethod
@@ -83,7 +102,12 @@ class EventIn(BaseModel):
     version: int = Field(ge=1, le=2**31 - 1)
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
     verdict: Verdict | None = None
-    duplicate_of: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: Any) -> Any:
+        return _no_nul(value)
+    duplicate_of: int | None = Field(default=None, ge=1, le=MAX_ID)
     department: Department | None = None
     org_unit: Code | None = None
 
@@ -175,6 +199,12 @@ class AppealFilters(BaseModel):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value) if value is not None else None
+
+    @field_validator("org_unit", "q", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        value = _no_nul(value)
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class SupervisionRow(BaseModel):

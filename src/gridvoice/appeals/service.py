@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from gridvoice.appeals.models import Appeal, AppealEvent
+from gridvoice.appeals.models import Appeal, AppealEvent, MergedCall
 from gridvoice.appeals.schemas import (
+    MAX_ID,
     AppealDetail,
     AppealFilters,
     AppealIn,
@@ -153,8 +154,14 @@ class AppealService:
                 return IntakeResult(existing, "existing")
 
     def _by_external_id(self, session: Session, data: AppealIn) -> Appeal | None:
-        return session.scalar(select(Appeal).where(
+        """The appeal a channel's call already produced: created by it, or merged into as a repeat call."""
+        found = session.scalar(select(Appeal).where(
             Appeal.channel == data.channel.value, Appeal.external_id == data.external_id))
+        if found is None:
+            merged = select(MergedCall.appeal_id).where(MergedCall.channel == data.channel.value,
+                                                        MergedCall.external_id == data.external_id)
+            found = session.scalar(select(Appeal).where(Appeal.id.in_(merged)))
+        return found
 
     def _intake(self, session: Session, data: AppealIn, org: OrgDirectory, actor: Actor,
                 now: datetime) -> IntakeResult:
@@ -198,6 +205,9 @@ class AppealService:
         original.repeat_call_count += 1
         self._apply(session, original, Command(Action.URGE, note="重复来电 (repeat call)", extra=data), actor,
                     now)
+        if values["external_id"] is not None:
+            session.execute(insert(MergedCall).values(channel=values["channel"], external_id=values["external_id"],
+                                                      appeal_id=original.id, received_at=values["received_at"]))
 
     # ------------------------------------------------------------------------------------------ actions
 
@@ -223,6 +233,8 @@ class AppealService:
 
     def _action_fields(self, session: Session, appeal: Appeal, event: EventIn) -> dict[str, Any]:
         extra: dict[str, Any] = {}
+        if event.action in lifecycle.NEEDS_REASON and not event.note.strip():
+            raise BadInput("note", f"'{event.action.value}' needs a reason")
         if event.action == Action.REROUTE:
             if event.department is None and event.org_unit is None:
                 raise BadInput("department", "re-route needs a department or an org_unit")
@@ -315,10 +327,22 @@ class AppealService:
 
     # ------------------------------------------------------------------------------------------ queries
 
+    def _subtree(self, code: str, field: str) -> Any:
+        """Appeals in the subtree of an org unit: an index range on the materialised path.
+
+        Paths end with '/', so every descendant sorts in [path, path-without-slash + '0') ('0' follows '/').
+        A range, unlike LIKE 'prefix%', uses the index on SQLite and PostgreSQL alike.
+        """
+        org = self.rt.org()
+        if code not in org:
+            raise BadInput(field, f"unknown org unit '{code}'")
+        path = org.territory(code).path
+        return and_(Appeal.org_path >= path, Appeal.org_path < path[:-1] + "0")
+
     def _scoped(self, query: Select[Any], actor: Actor) -> Select[Any]:
         if actor.org_code is None:
             return query
-        return query.where(Appeal.org_path.like(f"%/{actor.org_code}/%"))
+        return query.where(self._subtree(actor.org_code, "actor.org_code"))
 
     def _get_for_update(self, session: Session, appeal_id: int, actor: Actor) -> Appeal:
         query = self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor)
@@ -348,10 +372,7 @@ class AppealService:
             if value is not None:
                 conds.append(getattr(Appeal, name) == (value.value if hasattr(value, "value") else value))
         if filters.org_unit:
-            org = self.rt.org()
-            if filters.org_unit not in org:
-                raise BadInput("org_unit", f"unknown org unit '{filters.org_unit}'")
-            conds.append(Appeal.org_path.like(f"{org.territory(filters.org_unit).path}%"))
+            conds.append(self._subtree(filters.org_unit, "org_unit"))
         if filters.received_from:
             conds.append(Appeal.received_at >= filters.received_from)
         if filters.received_to:
@@ -360,7 +381,7 @@ class AppealService:
             q = filters.q
             pattern = "%" + q.replace("%", r"\%").replace("_", r"\_") + "%"
             text_conds = [Appeal.content.like(pattern, escape="\\"), Appeal.customer_no == q, Appeal.phone == q]
-            if q.isdigit():
+            if q.isdigit() and int(q) <= MAX_ID:
                 text_conds.append(Appeal.id == int(q))
             conds.append(or_(*text_conds))
         return self._scoped(select(Appeal).where(and_(*conds)), actor)

@@ -132,13 +132,13 @@ def add_business_minutes(
 
     None when an open-ended pause stops the clock before the time runs out.
     """
+    kind = ClockKind(kind)  # before the fast path: an unknown kind must not pass for the workday clock
     start = _utc(start)
     norm = _normalise(pauses)
     if not norm:
         if kind == ClockKind.CALENDAR:
             return start + timedelta(minutes=minutes)
         return _add_workday_minutes(start, timedelta(minutes=minutes))
-    kind = ClockKind(kind)
     # An open-ended pause (still suspended) stops the clock for good from its start.
     stop_at = min((a for a, b in norm if b == _FAR), default=_FAR)
     remaining = timedelta(minutes=minutes)

@@ -28,6 +28,11 @@ def mask_address(address: str | None) -> str | None:
 
 
 def mask_customer_no(customer_no: str | None) -> str | None:
-    if not customer_no or len(customer_no) <= 4:
-        return customer_no and "*" * len(customer_no)
+    """Keep the last four (two for short numbers) so staff can confirm a number the customer reads out."""
+    if not customer_no:
+        return customer_no
+    if len(customer_no) <= 4:
+        return "*" * len(customer_no)
+    if len(customer_no) <= 8:
+        return "*" * (len(customer_no) - 2) + customer_no[-2:]
     return customer_no[:2] + "*" * (len(customer_no) - 6) + customer_no[-4:]

@@ -3,8 +3,8 @@
 Revision ID: 0001
 Revises:
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
@@ -117,6 +117,16 @@ def upgrade() -> None:
     with op.batch_alter_table('appeal_events', schema=None) as batch_op:
         batch_op.create_index('ix_appeal_events_at', ['at'], unique=False)
 
+    op.create_table('merged_calls',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=False),
+    sa.Column('appeal_id', sa.Integer(), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['appeal_id'], ['appeals.id'], name=op.f('fk_merged_calls_appeal_id_appeals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_merged_calls')),
+    sa.UniqueConstraint('channel', 'external_id', name='uq_merged_calls_channel_external_id')
+    )
     op.create_table('org_units',
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -167,6 +177,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_org_units_path'))
 
     op.drop_table('org_units')
+    op.drop_table('merged_calls')
     with op.batch_alter_table('appeal_events', schema=None) as batch_op:
         batch_op.drop_index('ix_appeal_events_at')
 
