@@ -25,7 +25,6 @@ from bench.common import PG_URL, Result
 from bench.intake import bench_intake
 
 
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

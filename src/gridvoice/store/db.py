@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # execution option marking a connection whose transactions will write (SQLite: BEGIN IMMEDIATE)
 WRITE_OPTION = "gridvoice_write"
+WRITER_WAIT_SECONDS = 60
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -41,13 +43,53 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
+    # SQLite has one writer at a time. Threads of this process queue on a lock instead of SQLite's busy
+    # handler, which sleeps in growing steps and turns contention into long latencies. The lock is taken
+    # before BEGIN IMMEDIATE and released after the DB-API commit or rollback has finished.
+    writer = threading.Lock()
+    holders: set[int] = set()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Write transactions take the write lock up front, so a read-then-write never fails on lock upgrade:
         # the second of two concurrent writers waits, then sees the first one's version (-> 409, not 500).
         # Read transactions stay deferred and, in WAL mode, never wait for writers.
-        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        raw = conn.connection.dbapi_connection
+        if not writer.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise TimeoutError(f"the database stayed busy for {WRITER_WAIT_SECONDS} s; try again")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release()
+            raise
+        holders.add(id(raw))
+
+    def _finishing(original: Any) -> Any:
+        def finish(dbapi_connection: Any) -> None:
+            # SQLAlchemy hands over the pool's proxy; the lock was recorded against the raw connection
+            raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+            try:
+                original(dbapi_connection)
+            finally:
+                if id(raw) in holders:
+                    holders.discard(id(raw))
+                    writer.release()
+        return finish
+
+    engine.dialect.do_commit = _finishing(engine.dialect.do_commit)  # type: ignore[method-assign]
+    engine.dialect.do_rollback = _finishing(engine.dialect.do_rollback)  # type: ignore[method-assign]
+
+    def _dropped(dbapi_connection: Any, *_args: Any) -> None:
+        # a connection invalidated or closed in the middle of a write must not keep the lock
+        if id(dbapi_connection) in holders:
+            holders.discard(id(dbapi_connection))
+            writer.release()
+
+    event.listen(engine, "invalidate", _dropped)
+    event.listen(engine, "close", _dropped)
 
 
 def make_session_factory(engine: Engine, write: bool = False) -> sessionmaker[Session]:
