@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine, text
 
+from gridvoice.auth import service as auth_service
 from gridvoice.auth.service import Actor, create_user
 from gridvoice.config import Settings
 from gridvoice.domain.roles import Role
@@ -18,6 +21,8 @@ from gridvoice.org.service import UnitSpec, add_units
 from gridvoice.runtime import Runtime
 
 PG_URL = os.environ.get("GRIDVOICE_TEST_PG_URL")
+# Real argon2 hashes with cheap parameters: tests create many users, production keeps pwdlib's defaults.
+auth_service._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
 PASSWORD = "correct-horse-battery"
 
 SMALL_ORG = [

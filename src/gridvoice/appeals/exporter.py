@@ -69,13 +69,23 @@ def _people_row(row: dict[str, Any]) -> list[Any]:
     return [_local(row[c]) if c in _TIMES else row[c] for c in COLUMNS]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: Any) -> Any:
+    """Customer-written text starting like a formula is quoted so a spreadsheet shows it, never runs it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: Iterator[dict[str, Any]], out: Path, headers: list[str]) -> int:
     n = 0
     with out.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
         writer = csv.writer(fh)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(_people_row(row))
+            writer.writerow([_csv_safe(v) for v in _people_row(row)])
             n += 1
     return n
 

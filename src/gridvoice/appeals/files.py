@@ -1,7 +1,8 @@
 """Reading appeal files (CSV, XLSX, JSON Lines) into raw rows, with every unreadable row reported.
 
-Column names are the POST fields of interfaces.md; the Chinese headers this product exports are accepted
-as aliases so an exported sheet can be corrected and imported again.
+Column names are the POST fields of interfaces.md; the Chinese headers this product exports for the same
+fields are accepted as aliases. Export-only columns (status, warnings, counters) are refused by name rather
+than silently ignored, and exports mask personal data, so an export is a report, not an import source.
 """
 
 from __future__ import annotations

@@ -250,7 +250,6 @@ class _Context:
     open_index: _OpenIndex
     seen_external: set[tuple[str, str]] = field(default_factory=set)
     customers: dict[str, Customer | None] = field(default_factory=dict)
-    merged_external: set[tuple[str, str]] | None = None  # calls merged as urges earlier, loaded on first need
 
     @classmethod
     def load(cls, conn: Connection, service: AppealService) -> _Context:
@@ -263,13 +262,6 @@ class _Context:
         return cls(org=service.rt.org(), open_index=index)
 
     def load_external(self, conn: Connection, keys: set[tuple[str, str]]) -> None:
-        if keys and self.merged_external is None:
-            # a call merged as an urge has no appeal of its own; without this, importing it again urges again
-            self.merged_external = set()
-            for (data,) in conn.execute(select(AppealEvent.data).where(AppealEvent.action == "urge")):
-                if data and data.get("repeat_call") and data.get("external_id") is not None:
-                    self.merged_external.add((str(data.get("channel")), str(data["external_id"])))
-        self.seen_external.update(keys & (self.merged_external or set()))
         by_channel: dict[str, list[str]] = {}
         for channel, external_id in keys - self.seen_external:
             by_channel.setdefault(channel, []).append(external_id)

@@ -31,11 +31,12 @@ AppealId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.post("/appeals", response_model=AppealOut, status_code=status.HTTP_201_CREATED,
              responses={200: {"model": AppealOut, "description": "existing appeal (idempotent re-post or "
                                                                   "repeat call merged as an urge)"}})
-def create_appeal(body: AppealIn, response: Response, service: AppealsDep, actor: ActorDep) -> AppealOut:
+def create_appeal(body: AppealIn, service: AppealsDep, actor: ActorDep) -> Response:
     result = service.intake(body, actor)
-    if result.outcome != "created":
-        response.status_code = status.HTTP_200_OK
-    return service.to_out(result.appeal, outcome=result.outcome)
+    code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
+    # the model is built and validated by to_out already: serialise it once instead of re-validating it
+    return Response(service.to_out(result.appeal, outcome=result.outcome).model_dump_json(), status_code=code,
+                    media_type="application/json")
 
 
 def _filters(
@@ -74,8 +75,9 @@ def get_appeal(appeal_id: AppealId, service: AppealsDep, actor: ActorDep) -> App
 
 
 @router.post("/appeals/{appeal_id}/events", response_model=AppealOut)
-def post_event(appeal_id: AppealId, body: EventIn, service: AppealsDep, actor: ActorDep) -> AppealOut:
-    return service.to_out(service.act(appeal_id, body, actor))
+def post_event(appeal_id: AppealId, body: EventIn, service: AppealsDep, actor: ActorDep) -> Response:
+    return Response(service.to_out(service.act(appeal_id, body, actor)).model_dump_json(),
+                    media_type="application/json")
 
 
 @router.get("/supervision", response_model=list[SupervisionRow])

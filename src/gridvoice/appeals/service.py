@@ -155,13 +155,12 @@ class AppealService:
 
     def _by_external_id(self, session: Session, data: AppealIn) -> Appeal | None:
         """The appeal a channel's call already produced: created by it, or merged into as a repeat call."""
-        found = session.scalar(select(Appeal).where(
-            Appeal.channel == data.channel.value, Appeal.external_id == data.external_id))
-        if found is None:
-            merged = select(MergedCall.appeal_id).where(MergedCall.channel == data.channel.value,
-                                                        MergedCall.external_id == data.external_id)
-            found = session.scalar(select(Appeal).where(Appeal.id.in_(merged)))
-        return found
+        created = select(Appeal.id).where(Appeal.channel == data.channel.value,
+                                          Appeal.external_id == data.external_id)
+        merged = select(MergedCall.appeal_id).where(MergedCall.channel == data.channel.value,
+                                                    MergedCall.external_id == data.external_id)
+        appeal_id = session.scalar(created.union_all(merged).limit(1))  # one round trip for both
+        return session.get(Appeal, appeal_id) if appeal_id is not None else None
 
     def _intake(self, session: Session, data: AppealIn, org: OrgDirectory, actor: Actor,
                 now: datetime) -> IntakeResult:
@@ -384,7 +383,7 @@ class AppealService:
             if q.isdigit() and int(q) <= MAX_ID:
                 text_conds.append(Appeal.id == int(q))
             conds.append(or_(*text_conds))
-        return self._scoped(select(Appeal).where(and_(*conds)), actor)
+        return self._scoped(select(Appeal).where(*conds), actor)
 
     def list(self, filters: AppealFilters, actor: Actor, page: int = 1, page_size: int = 50
              ) -> tuple[list[AppealOut], int]:
