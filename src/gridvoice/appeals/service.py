@@ -175,8 +175,10 @@ class AppealService:
             self._merge_as_urge(session, original, prepared.values, actor, now)
             return IntakeResult(original, "merged_as_urge")
         # Core inserts: the intake hot path skips the ORM unit of work (half the CPU of a request)
-        appeal_id = session.execute(insert(Appeal).values(prepared.values).returning(Appeal.id)).scalar_one()
-        session.execute(insert(AppealEvent).values(appeal_id=appeal_id, **prepared.event))
+        # table-level statements with separate parameters compile once and are reused from the cache
+        appeals, events = Appeal.__table__, AppealEvent.__table__
+        appeal_id = session.execute(appeals.insert().returning(appeals.c.id), prepared.values).scalar_one()
+        session.execute(events.insert(), dict(prepared.event, appeal_id=appeal_id))
         appeal = Appeal(**prepared.values)
         appeal.id = appeal_id
         return IntakeResult(appeal, "created")
