@@ -609,5 +609,6 @@ def test_healthz_and_metrics(client, auth):
     m = client.get("/metrics")
     assert m.status_code == 200
     assert "gridvoice_http_requests_total{" in m.text
-    assert 'route="/api/v1/appeals"' in m.text or 'route="/appeals"' in m.text
+    assert 'route="/api/v1/appeals"' in m.text
+    assert 'route="/appeals"' not in m.text
     assert "gridvoice_appeals{" in m.text and 'status="accepted"' in m.text

@@ -74,7 +74,8 @@ def oracle(state: LifecycleState, cmd: Command) -> Status | None:
         return None
     if a == A.RETURN:
         if s in {S.RESOLVED, S.REVIEWED}:
-            return S.RECEIVED  # the reply goes back to the handler
+            # the reply goes back to the handler; a repair crew's arrival stays recorded
+            return S.ARRIVED if state.business_type == BusinessType.REPAIR else S.RECEIVED
         if s in {S.DISPATCHED, S.RECEIVED}:
             return S.ACCEPTED  # a mis-routed order goes back to the center
         return None
@@ -346,6 +347,13 @@ def test_other_types_cannot_resolve_from_accepted(bt):
 def test_return_sends_the_reply_back_to_the_handler(via):
     state = walk(BusinessType.COMPLAINT, "dispatch", "receive", *via)
     assert apply(state, _command(A.RETURN, None, REASON)).after.status == S.RECEIVED
+
+
+def test_return_of_a_repair_reply_keeps_the_recorded_arrival():
+    state = walk(BusinessType.REPAIR, "dispatch", "receive", "arrive", "resolve")
+    after = apply(state, _command(A.RETURN, None, REASON)).after
+    assert after.status == S.ARRIVED
+    assert apply(after, _command(A.RESOLVE, None, "")).after.status == S.RESOLVED
 
 
 def test_return_of_a_misrouted_order_goes_back_to_the_center():

@@ -167,7 +167,8 @@ def _target(state: LifecycleState, cmd: Command) -> Status:
         case Action.RETURN:
             # 退单: a reply sent back to the handler, or a mis-routed order back to the center.
             if s in {Status.RESOLVED, Status.REVIEWED}:
-                return Status.RECEIVED
+                # a repair's crew is already on site: the work goes back to them, arrival stays recorded
+                return Status.ARRIVED if state.business_type == BusinessType.REPAIR else Status.RECEIVED
             if s in {Status.DISPATCHED, Status.RECEIVED}:
                 return Status.ACCEPTED
             raise refuse("当前状态不能退单 (nothing to return in this status)")

@@ -49,5 +49,15 @@ class Metrics:
 
 
 def route_template(scope: dict[str, Any]) -> str:
+    """The matched route as a template with its mount prefix ('/api/v1/appeals/{appeal_id}'), so metrics have
+    one series per route rather than per URL."""
     route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    template = getattr(route, "path_format", None)
+    if template is None:
+        return "unmatched"
+    path = scope.get("path", "")
+    try:
+        rendered = template.format(**scope.get("path_params", {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+    return path[: len(path) - len(rendered)] + template if path.endswith(rendered) else template
