@@ -228,18 +228,30 @@ class AppealImporter:
             return
         from sqlalchemy.orm import Session
 
+        targets = [stored_id if stored_id is not None else ids[position] if position >= 0 else None
+                   for stored_id, position, _ in urges]
+        events: list[dict[str, Any]] = []
+        merged: list[dict[str, Any]] = []
         with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
-            for stored_id, position, values in urges:
-                appeal_id = stored_id if stored_id is not None else ids[position] if position >= 0 else None
-                if appeal_id is None:
-                    continue
-                appeal = session.get(Appeal, appeal_id)
+            wanted = sorted({t for t in targets if t is not None})
+            appeals: dict[int, Appeal] = {}
+            for start in range(0, len(wanted), 500):  # one query per 500 originals, not one per call
+                for appeal in session.scalars(select(Appeal).where(Appeal.id.in_(wanted[start:start + 500]))):
+                    appeals[appeal.id] = appeal
+            for target, (_, _, values) in zip(targets, urges, strict=True):
+                appeal = appeals.get(target) if target is not None else None
                 if appeal is None:
                     continue
-                self.service._merge_as_urge(session, appeal, values, actor, now)
+                event, call = self.service.urge_rows(appeal, values, actor, now)
+                events.append(event)
+                if call is not None:
+                    merged.append(call)
+            session.flush()  # the originals' new versions and counters, batched by the ORM
             # releases the savepoint into the caller's transaction; leaving the block without it rolls the
             # savepoint back, silently dropping every urge
             session.commit()
+        bulk_insert(conn, AppealEvent.__table__, events)
+        bulk_insert(conn, MergedCall.__table__, merged)
 
 
 @dataclass

@@ -64,17 +64,21 @@ class Appeal(Base):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
     __table_args__ = (
         UniqueConstraint("channel", "external_id", name="uq_appeals_channel_external_id"),
-        Index("ix_appeals_status_warning", "status", "warning"),
-        Index("ix_appeals_org_path_status", "org_path", "status"),
+        # lists: one filter plus the newest-first order, walked in index order and stopped after a page
         Index("ix_appeals_received_at", "received_at"),
+        Index("ix_appeals_status_received", "status", "received_at"),
+        Index("ix_appeals_county_received", "county", "received_at"),
+        Index("ix_appeals_station_received", "station", "received_at"),
+        Index("ix_appeals_org_unit_received", "org_unit", "received_at"),
         Index("ix_appeals_type_topic", "business_type", "topic"),
         Index("ix_appeals_department_status", "department", "status"),
+        # intake: repeat callers
         Index("ix_appeals_customer_no", "customer_no"),
         Index("ix_appeals_phone", "phone"),
+        # SLA job and supervision board
         Index("ix_appeals_next_due_at", "next_due_at"),
-        Index("ix_appeals_next_yellow_at", "next_yellow_at"),
-        Index("ix_appeals_warning_next_due", "warning", "next_due_at"),
-        Index("ix_appeals_county_warning", "county", "warning"),
+        Index("ix_appeals_warning_next_yellow", "warning", "next_yellow_at"),
+        Index("ix_appeals_warning_county_department", "warning", "county", "department"),
     )
 
 

@@ -19,6 +19,7 @@ from gridvoice.appeals.schemas import (
     SlaCheckResult,
     SupervisionRow,
 )
+from gridvoice.appeals.service import COUNT_CAP
 from gridvoice.domain.lifecycle import Status
 from gridvoice.domain.roles import Role
 from gridvoice.domain.sla import Warning
@@ -66,7 +67,7 @@ def list_appeals(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AppealPage:
     items, total = service.list(filters, actor, page, page_size)
-    return AppealPage(items=items, total=total, page=page, page_size=page_size)
+    return AppealPage(items=items, total=total, total_capped=total >= COUNT_CAP, page=page, page_size=page_size)
 
 
 @router.get("/appeals/{appeal_id}", response_model=AppealDetail)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +40,8 @@ from gridvoice.runtime import Runtime
 
 OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
 INTAKE_ACTION = "accept"
+# list totals are exact up to this many matches
+COUNT_CAP = 10_000
 # below this confidence a predicted label is marked for an agent's review
 REVIEW_CONFIDENCE = 0.6
 
@@ -198,17 +200,28 @@ class AppealService:
 
     def _merge_as_urge(self, session: Session, original: Appeal, values: dict[str, Any], actor: Actor,
                        now: datetime) -> None:
+        event, merged = self.urge_rows(original, values, actor, now)
+        session.add(AppealEvent(**event))
+        if merged is not None:
+            session.add(MergedCall(**merged))
+        session.flush()
+
+    def urge_rows(self, original: Appeal, values: dict[str, Any], actor: Actor, now: datetime
+                  ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """Apply a repeat call to the open appeal it repeats; return the urge event and the merged-call row."""
         data = {"repeat_call": True, "channel": values["channel"], "content": values["content"],
                 "external_id": values["external_id"], "received_at": values["received_at"].isoformat()}
         if values["urgent"] and not original.urgent:
             original.urgent = True
             original.duty_alert = True
         original.repeat_call_count += 1
-        self._apply(session, original, Command(Action.URGE, note="重复来电 (repeat call)", extra=data), actor,
-                    now)
+        event = self.transition(original, Command(Action.URGE, note="重复来电 (repeat call)", extra=data),
+                                actor.username, now)
+        merged = None
         if values["external_id"] is not None:
-            session.execute(insert(MergedCall).values(channel=values["channel"], external_id=values["external_id"],
-                                                      appeal_id=original.id, received_at=values["received_at"]))
+            merged = {"channel": values["channel"], "external_id": values["external_id"],
+                      "appeal_id": original.id, "received_at": values["received_at"]}
+        return event, merged
 
     # ------------------------------------------------------------------------------------------ actions
 
@@ -329,16 +342,21 @@ class AppealService:
     # ------------------------------------------------------------------------------------------ queries
 
     def _subtree(self, code: str, field: str) -> Any:
-        """Appeals in the subtree of an org unit: an index range on the materialised path.
-
-        Paths end with '/', so every descendant sorts in [path, path-without-slash + '0') ('0' follows '/').
-        A range, unlike LIKE 'prefix%', uses the index on SQLite and PostgreSQL alike.
-        """
+        """Appeals in the subtree of an org unit, as an equality on the denormalised level column (indexed
+        with received_at, so a filtered newest-first page is an index walk)."""
         org = self.rt.org()
         if code not in org:
             raise BadInput(field, f"unknown org unit '{code}'")
-        path = org.territory(code).path
-        return and_(Appeal.org_path >= path, Appeal.org_path < path[:-1] + "0")
+        territory = org.territory(code)
+        match territory.level:
+            case "city":
+                return Appeal.org_path.startswith(territory.path) if territory.code != org.root else true()
+            case "county":
+                return Appeal.county == code
+            case "station":
+                return Appeal.station == code
+            case _:
+                return Appeal.org_unit == code
 
     def _scoped(self, query: Select[Any], actor: Actor) -> Select[Any]:
         if actor.org_code is None:
@@ -389,9 +407,15 @@ class AppealService:
 
     def list(self, filters: AppealFilters, actor: Actor, page: int = 1, page_size: int = 50
              ) -> tuple[list[AppealOut], int]:
+        """A page, newest first, and the number of matches counted up to COUNT_CAP (beyond it: COUNT_CAP).
+
+        Counting a million matches exactly costs more than the page itself; nobody pages through more than
+        ten thousand rows, they narrow the filters (or export).
+        """
         query = self.filtered(filters, actor)
         with self.rt.sessions() as session:
-            total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+            capped = query.with_only_columns(Appeal.id).order_by(None).limit(COUNT_CAP).subquery()
+            total = session.scalar(select(func.count()).select_from(capped)) or 0
             rows = session.scalars(query.order_by(Appeal.received_at.desc(), Appeal.id.desc())
                                    .offset((page - 1) * page_size).limit(page_size))
             return [self.to_out(a) for a in rows], total
@@ -415,7 +439,9 @@ class AppealService:
         return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.unit, r.department))
 
     def overdue_queue(self, actor: Actor, limit: int = 100) -> list[AppealOut]:
-        query = self._scoped(select(Appeal).where(Appeal.warning.in_(("yellow", "red"))), actor)
+        # walk the due-time index from the earliest and keep the warned ones: red ones come first
+        query = self._scoped(select(Appeal).where(Appeal.next_due_at.is_not(None), Appeal.warning != "none"),
+                             actor)
         with self.rt.sessions() as session:
             rows = session.scalars(query.order_by(Appeal.next_due_at).limit(limit))
             return [self.to_out(a) for a in rows]

@@ -65,17 +65,18 @@ def upgrade() -> None:
     sa.UniqueConstraint('channel', 'external_id', name='uq_appeals_channel_external_id')
     )
     with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.create_index('ix_appeals_county_warning', ['county', 'warning'], unique=False)
+        batch_op.create_index('ix_appeals_county_received', ['county', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_customer_no', ['customer_no'], unique=False)
         batch_op.create_index('ix_appeals_department_status', ['department', 'status'], unique=False)
         batch_op.create_index('ix_appeals_next_due_at', ['next_due_at'], unique=False)
-        batch_op.create_index('ix_appeals_next_yellow_at', ['next_yellow_at'], unique=False)
-        batch_op.create_index('ix_appeals_org_path_status', ['org_path', 'status'], unique=False)
+        batch_op.create_index('ix_appeals_org_unit_received', ['org_unit', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_phone', ['phone'], unique=False)
         batch_op.create_index('ix_appeals_received_at', ['received_at'], unique=False)
-        batch_op.create_index('ix_appeals_status_warning', ['status', 'warning'], unique=False)
+        batch_op.create_index('ix_appeals_station_received', ['station', 'received_at'], unique=False)
+        batch_op.create_index('ix_appeals_status_received', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_type_topic', ['business_type', 'topic'], unique=False)
-        batch_op.create_index('ix_appeals_warning_next_due', ['warning', 'next_due_at'], unique=False)
+        batch_op.create_index('ix_appeals_warning_county_department', ['warning', 'county', 'department'], unique=False)
+        batch_op.create_index('ix_appeals_warning_next_yellow', ['warning', 'next_yellow_at'], unique=False)
 
     op.create_table('feeders',
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -188,17 +189,18 @@ def downgrade() -> None:
 
     op.drop_table('feeders')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.drop_index('ix_appeals_warning_next_due')
+        batch_op.drop_index('ix_appeals_warning_next_yellow')
+        batch_op.drop_index('ix_appeals_warning_county_department')
         batch_op.drop_index('ix_appeals_type_topic')
-        batch_op.drop_index('ix_appeals_status_warning')
+        batch_op.drop_index('ix_appeals_status_received')
+        batch_op.drop_index('ix_appeals_station_received')
         batch_op.drop_index('ix_appeals_received_at')
         batch_op.drop_index('ix_appeals_phone')
-        batch_op.drop_index('ix_appeals_org_path_status')
-        batch_op.drop_index('ix_appeals_next_yellow_at')
+        batch_op.drop_index('ix_appeals_org_unit_received')
         batch_op.drop_index('ix_appeals_next_due_at')
         batch_op.drop_index('ix_appeals_department_status')
         batch_op.drop_index('ix_appeals_customer_no')
-        batch_op.drop_index('ix_appeals_county_warning')
+        batch_op.drop_index('ix_appeals_county_received')
 
     op.drop_table('appeals')
     # ### end Alembic commands ###
