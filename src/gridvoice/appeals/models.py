@@ -78,7 +78,8 @@ class Appeal(Base):
         # SLA job and supervision board
         Index("ix_appeals_next_due_at", "next_due_at"),
         Index("ix_appeals_warning_next_yellow", "warning", "next_yellow_at"),
-        Index("ix_appeals_warning_county_department", "warning", "county", "department"),
+        # covering index: the board groups warned appeals by county or station and department
+        Index("ix_appeals_warning_units_department", "warning", "county", "station", "department"),
     )
 
 

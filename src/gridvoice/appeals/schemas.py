@@ -173,7 +173,7 @@ class AppealDetail(AppealOut):
 
 class AppealPage(BaseModel):
     items: list[AppealOut]
-    total: int = Field(description="matches, counted exactly up to 10,000 (see total_capped)")
+    total: int = Field(description="matches, counted exactly up to 2,000 (see total_capped)")
     total_capped: bool = Field(default=False, description="true when there are at least `total` matches")
     page: int
     page_size: int

@@ -34,14 +34,13 @@ from gridvoice.domain.routing import territory_for
 from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
 from gridvoice.domain.taxonomy import BusinessType, factor_of
 from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
-from gridvoice.org.models import Customer
-from gridvoice.org.service import OrgDirectory, Territory, UnknownOrgUnit, find_customer
+from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory, UnknownOrgUnit, find_customer
 from gridvoice.runtime import Runtime
 
 OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
 INTAKE_ACTION = "accept"
 # list totals are exact up to this many matches
-COUNT_CAP = 10_000
+COUNT_CAP = 2_000
 # below this confidence a predicted label is marked for an agent's review
 REVIEW_CONFIDENCE = 0.6
 
@@ -68,7 +67,7 @@ class AppealService:
 
     # ------------------------------------------------------------------------------------------ intake
 
-    def prepare(self, data: AppealIn, org: OrgDirectory, customer: Customer | None, actor: Actor,
+    def prepare(self, data: AppealIn, org: OrgDirectory, customer: CustomerRecord | None, actor: Actor,
                 now: datetime, synthetic: bool = False) -> PreparedAppeal:
         """Labels, routing, territory and clocks of a new appeal (pure apart from reading config)."""
         received_at = data.received_at or now
@@ -121,7 +120,7 @@ class AppealService:
                           "labels_source": labels_source, "policy_version": self.sla.version}}
         return PreparedAppeal(values, event)
 
-    def _territory(self, data: AppealIn, org: OrgDirectory, customer: Customer | None) -> Territory:
+    def _territory(self, data: AppealIn, org: OrgDirectory, customer: CustomerRecord | None) -> Territory:
         for field, code in (("org_unit", data.org_unit), ("transformer_area", data.transformer_area)):
             if code is not None and code not in org:
                 raise BadInput(field, f"unknown org unit '{code}'")
@@ -192,11 +191,13 @@ class AppealService:
         if not who:
             return None
         window_start = values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
-        query = select(Appeal).where(or_(*who), Appeal.status.in_(OPEN_STATUSES))
+        query = select(Appeal.id).where(or_(*who), Appeal.status.in_(OPEN_STATUSES))
         if values["business_type"] != BusinessType.URGE.value:
             # a 催办 attaches to any open appeal of the caller; anything else only to the same topic
             query = query.where(Appeal.topic == values["topic"], Appeal.received_at >= window_start)
-        return session.scalars(query.order_by(Appeal.received_at).limit(1)).first()
+        # the id first (cheap, the usual answer is none), the whole appeal only when there is one to urge
+        original_id = session.scalar(query.order_by(Appeal.received_at).limit(1))
+        return session.get(Appeal, original_id) if original_id is not None else None
 
     def _merge_as_urge(self, session: Session, original: Appeal, values: dict[str, Any], actor: Actor,
                        now: datetime) -> None:
@@ -409,8 +410,8 @@ class AppealService:
              ) -> tuple[list[AppealOut], int]:
         """A page, newest first, and the number of matches counted up to COUNT_CAP (beyond it: COUNT_CAP).
 
-        Counting a million matches exactly costs more than the page itself; nobody pages through more than
-        ten thousand rows, they narrow the filters (or export).
+        Counting a million matches exactly costs more than the page itself; nobody pages through thousands of
+        rows, they narrow the filters (or export the set).
         """
         query = self.filtered(filters, actor)
         with self.rt.sessions() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,13 +71,28 @@ class OrgDirectory:
         return unit is not None and f"/{scope}/" in unit.path
 
 
-def find_customer(session: Session, customer_no: str | None, phone: str | None) -> Customer | None:
+class CustomerRecord(Protocol):
+    """What intake needs of a customer: an ORM Customer or a row of CUSTOMER_FIELDS."""
+
+    customer_no: str
+    name: str
+    phone: str
+    address: str
+    transformer_area: str | None
+
+
+CUSTOMER_FIELDS = (Customer.customer_no, Customer.name, Customer.phone, Customer.address,
+                   Customer.transformer_area, Customer.category, Customer.important, Customer.sensitive)
+
+
+def find_customer(session: Session, customer_no: str | None, phone: str | None) -> CustomerRecord | None:
+    """The caller's customer record (a row with the intake fields), by 户号 first, else by phone."""
     if customer_no:
-        found = session.scalar(select(Customer).where(Customer.customer_no == customer_no))
+        found = session.execute(select(*CUSTOMER_FIELDS).where(Customer.customer_no == customer_no)).first()
         if found is not None:
             return found
     if phone:
-        return session.scalars(select(Customer).where(Customer.phone == phone).limit(1)).first()
+        return session.execute(select(*CUSTOMER_FIELDS).where(Customer.phone == phone).limit(1)).first()
     return None
 
 

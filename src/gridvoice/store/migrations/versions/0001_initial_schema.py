@@ -75,8 +75,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_appeals_station_received', ['station', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_status_received', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_type_topic', ['business_type', 'topic'], unique=False)
-        batch_op.create_index('ix_appeals_warning_county_department', ['warning', 'county', 'department'], unique=False)
         batch_op.create_index('ix_appeals_warning_next_yellow', ['warning', 'next_yellow_at'], unique=False)
+        batch_op.create_index('ix_appeals_warning_units_department', ['warning', 'county', 'station', 'department'], unique=False)
 
     op.create_table('feeders',
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -189,8 +189,8 @@ def downgrade() -> None:
 
     op.drop_table('feeders')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_index('ix_appeals_warning_units_department')
         batch_op.drop_index('ix_appeals_warning_next_yellow')
-        batch_op.drop_index('ix_appeals_warning_county_department')
         batch_op.drop_index('ix_appeals_type_topic')
         batch_op.drop_index('ix_appeals_status_received')
         batch_op.drop_index('ix_appeals_station_received')
