@@ -8,7 +8,6 @@ than silently ignored, and exports mask personal data, so an export is a report,
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,35 +88,49 @@ def detect_encoding(data: bytes, encoding: str | None) -> str:
     return "gb18030" if utf8 * 2 < len(non_ascii) and gb > utf8 else "utf-8-sig"
 
 
-def _decoded_lines(data: bytes, encoding: str) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, text or None when undecodable, reason)."""
-    for i, raw in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            yield i, raw.decode(encoding), ""
-        except UnicodeDecodeError as exc:
-            yield i, None, f"bytes not valid {encoding} at position {exc.start}"
+SAMPLE_BYTES = 4 << 20  # the encoding is judged on the first 4 MiB (whole lines)
+
+
+def _sample(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+        if len(head) == SAMPLE_BYTES and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]  # never judge a character cut in half
+    return head
+
+
+def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text or None when undecodable, reason), streamed: a large file is never held whole."""
+    with path.open("rb") as fh:
+        for i, raw in enumerate(fh, start=1):
+            try:
+                yield i, raw.decode(encoding), ""
+            except UnicodeDecodeError as exc:
+                yield i, None, f"bytes not valid {encoding} at position {exc.start}"
 
 
 def read_csv(path: Path, encoding: str | None = None) -> Iterator[RawRow | RowError]:
-    data = path.read_bytes()
-    enc = detect_encoding(data, encoding)
-    text_lines: list[str] = []
+    enc = detect_encoding(_sample(path), encoding)
     bad: dict[int, str] = {}
-    for line_no, text, reason in _decoded_lines(data, enc):
-        if text is None:
-            bad[line_no] = reason
-            text_lines.append("\n")
-        else:
-            text_lines.append(text.lstrip("\ufeff") if line_no == 1 else text)
-    if 1 in bad:
-        raise BadInput("header", f"line 1: {bad[1]}")
-    reader = csv.reader(io.StringIO("".join(text_lines), newline=""))
+
+    def lines() -> Iterator[str]:
+        for line_no, text, reason in _decoded_lines(path, enc):
+            if text is None:
+                bad[line_no] = reason
+                yield "\n"
+            else:
+                yield text.lstrip("\ufeff") if line_no == 1 else text
+
+    reader = csv.reader(lines())
     try:
-        header = _normalise_header(next(reader))
+        first = next(reader)
     except StopIteration:
         raise BadInput("file", "the file is empty") from None
     except csv.Error as exc:
         raise BadInput("header", f"line 1: {exc}") from exc
+    if 1 in bad:
+        raise BadInput("header", f"line 1: {bad[1]}")
+    header = _normalise_header(first)
     while True:
         line_no = reader.line_num + 1  # a record's first line, as an editor shows it (quoted cells span lines)
         try:
@@ -169,9 +182,8 @@ def read_xlsx(path: Path) -> Iterator[RawRow | RowError]:
 
 
 def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[RawRow | RowError]:
-    data = path.read_bytes()
-    enc = detect_encoding(data, encoding)
-    for line_no, text, reason in _decoded_lines(data, enc):
+    enc = detect_encoding(_sample(path), encoding)
+    for line_no, text, reason in _decoded_lines(path, enc):
         if text is None:
             yield RowError(line_no, "encoding", reason, {})
             continue
