@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Table
@@ -53,9 +54,15 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if conn.dialect.name == "postgresql":
         _pg_copy(conn, table, names, rows)
         return
-    converters = [_sqlite_converter(c.type) for c in columns]
-    pairs = list(zip(names, converters, strict=True))
-    values = [tuple(conv(row[n]) if conv else row[n] for n, conv in pairs) for row in rows]
+    # convert only the columns that need it, in place, on a list built by a C-level getter
+    converting = [(i, conv) for i, conv in enumerate(_sqlite_converter(c.type) for c in columns) if conv]
+    getter = itemgetter(*names)
+    values = []
+    for row in rows:
+        cells = list(getter(row))
+        for i, conv in converting:
+            cells[i] = conv(cells[i])
+        values.append(tuple(cells))
     sql = f'INSERT INTO {table.name} ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
     conn.exec_driver_sql(sql, values)
 
