@@ -57,9 +57,10 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     # convert only the columns that need it, in place, on a list built by a C-level getter
     converting = [(i, conv) for i, conv in enumerate(_sqlite_converter(c.type) for c in columns) if conv]
     getter = itemgetter(*names)
+    single = len(names) == 1  # itemgetter of one key returns the value itself, not a tuple
     values = []
     for row in rows:
-        cells = list(getter(row))
+        cells = [getter(row)] if single else list(getter(row))
         for i, conv in converting:
             cells[i] = conv(cells[i])
         values.append(tuple(cells))
