@@ -5,19 +5,15 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-
 from gridvoice.config import Settings
-from gridvoice.org.models import Customer, Feeder
-from gridvoice.org.service import add_units
 from gridvoice.runtime import Runtime
-from gridvoice.synth.org import build_territory, customer_rows
+from gridvoice.store.db import scratch_postgres_database
+from gridvoice.synth.seed import build_city
 
 PG_URL = os.environ.get("GRIDVOICE_TEST_PG_URL")
 
@@ -71,30 +67,13 @@ def database(backend: str, home: Path) -> Iterator[str]:
         yield f"sqlite:///{home / 'bench.db'}"
         return
     assert PG_URL, "GRIDVOICE_TEST_PG_URL is not set"
-    name = f"gv_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(PG_URL, "gv_bench") as url:
+        yield url
 
 
 def runtime_with_org(url: str, home: Path, customers: int = 50_000, seed: int = 7) -> tuple[Runtime, list[dict]]:
     """A store holding the synthetic org tree and customers, no appeals."""
     rt = Runtime(Settings(home=home, database_url=url, secret_key="bench-secret", scheduler=False))
     rt.init_schema()
-    rng = random.Random(seed)
-    territory = build_territory(rng)
-    names = {u.code: u.name for u in territory.units}
-    people = customer_rows(rng, customers, territory.transformer_areas, names)
-    with rt.writes.begin() as session:
-        session.execute(insert(Feeder), territory.feeders)
-        add_units(session, territory.units, synthetic=True)
-        for start in range(0, len(people), 20_000):
-            session.execute(insert(Customer), people[start:start + 20_000])
-    rt.invalidate_org()
+    people = build_city(rt, random.Random(seed), customers)
     return rt, people

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import create_engine, text
 
 from gridvoice.auth import service as auth_service
 from gridvoice.auth.service import Actor, create_user
@@ -19,6 +17,7 @@ from gridvoice.domain.roles import Role
 from gridvoice.org.models import Customer
 from gridvoice.org.service import UnitSpec, add_units
 from gridvoice.runtime import Runtime
+from gridvoice.store.db import scratch_postgres_database
 
 PG_URL = os.environ.get("GRIDVOICE_TEST_PG_URL")
 # Real argon2 hashes with cheap parameters: tests create many users, production keeps pwdlib's defaults.
@@ -39,20 +38,10 @@ SMALL_ORG = [
 
 
 def _pg_database() -> Iterator[str]:
-    """A fresh schema-less database per test session on the PostgreSQL server."""
+    """A fresh schema-less database on the PostgreSQL server."""
     assert PG_URL
-    name = f"gv_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(PG_URL, "gv_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

@@ -181,7 +181,7 @@ def users_create(
     """Create a user with an argon2-hashed password."""
     import secrets
 
-    from gridvoice.auth.service import UserError, create_user
+    from gridvoice.auth.service import create_user
 
     rt = runtime()
     rt.init_schema()
@@ -189,12 +189,9 @@ def users_create(
     secret = password or secrets.token_urlsafe(12)
 
     def run() -> None:
-        try:
-            with rt.writes.begin() as session:
-                known = set(rt.org().units) if org is not None else None
-                create_user(session, username, role, org, secret, known)
-        except UserError as exc:
-            raise BadInput(exc.field, exc.reason) from exc
+        with rt.writes.begin() as session:
+            known = set(rt.org().units) if org is not None else None
+            create_user(session, username, role, org, secret, known)
 
     guarded(run)
     err.print(f"created user '{username}' ({role}, {org or 'whole company'})")

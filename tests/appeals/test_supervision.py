@@ -10,25 +10,23 @@ from gridvoice.appeals.service import AppealService
 from gridvoice.domain.roles import Role
 from gridvoice.runtime import Runtime
 
-NOW = datetime.now(UTC)
-
-
-def _repair(svc: AppealService, ta: str, minutes_ago: float) -> int:
+def _repair(svc: AppealService, ta: str, minutes_ago: float, now: datetime) -> int:
     """A repair registered `minutes_ago`; arrival is due 45/90/120 min after it (urban/rural/remote)."""
     result = svc.intake(AppealIn(channel="HOTLINE_95598", content="停电报修", transformer_area=ta,
                                  business_type="REPAIR", topic="OUTAGE", urgent=False,
-                                 received_at=NOW - timedelta(minutes=minutes_ago)), actor(Role.AGENT))
+                                 received_at=now - timedelta(minutes=minutes_ago)), actor(Role.AGENT), now)
     return result.appeal.id
 
 
 def test_sla_check_and_supervision_board(runtime: Runtime) -> None:
     svc = AppealService(runtime)
+    now = datetime.now(UTC)  # one instant for intake and the check: the outcome must not depend on load
     # T111 urban (dispatch due 5 min, arrival 45), T221 rural (arrival 90), T211 remote (arrival 120)
-    fresh = _repair(svc, "T111", 0.5)             # nothing due yet
-    yellow = _repair(svc, "T221", 4.5)            # 4.5 of 5 dispatch minutes gone: yellow
-    red_urban = _repair(svc, "T111", 60)          # dispatch and arrival overdue
-    red_remote = _repair(svc, "T211", 30)         # dispatch overdue
-    result = svc.sla_check(NOW)
+    fresh = _repair(svc, "T111", 0.5, now)             # nothing due yet
+    yellow = _repair(svc, "T221", 4.5, now)            # 4.5 of 5 dispatch minutes gone: yellow
+    red_urban = _repair(svc, "T111", 60, now)          # dispatch and arrival overdue
+    red_remote = _repair(svc, "T211", 30, now)         # dispatch overdue
+    result = svc.sla_check(now)
     assert (result.open_yellow, result.open_red) == (1, 2)
     admin = actor(Role.ADMIN)
     warnings = {a.id: a.warning for a in svc.list(AppealFilters(), admin, 1, 50)[0]}

@@ -34,7 +34,7 @@ from gridvoice.domain.routing import territory_for
 from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
 from gridvoice.domain.taxonomy import BusinessType, factor_of
 from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
-from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory, UnknownOrgUnit, find_customer
+from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory, find_customer
 from gridvoice.runtime import Runtime
 
 OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
@@ -131,10 +131,7 @@ class AppealService:
             raise BadInput("org_unit", "the organisation tree is empty: run `gridvoice seed` or load org units")
         code = territory_for(data.org_unit, data.transformer_area,
                              customer.transformer_area if customer else None, root)
-        try:
-            return org.territory(code)
-        except UnknownOrgUnit as exc:
-            raise BadInput(exc.field, str(exc)) from exc
+        return org.territory(code)
 
     def intake(self, data: AppealIn, actor: Actor, now: datetime | None = None) -> IntakeResult:
         if not roles.may_create(actor.role):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridvoice.auth.models import User
 from gridvoice.domain.roles import Role
+from gridvoice.errors import BadInput
 
 _hasher = PasswordHash((Argon2Hasher(),))
 # verifying against a dummy hash for unknown users keeps response time from revealing which usernames exist
@@ -22,13 +23,6 @@ MIN_PASSWORD_LENGTH = 10
 
 class AuthError(Exception):
     pass
-
-
-class UserError(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -55,17 +49,17 @@ def verify_password(password: str, password_hash: str) -> bool:
 def create_user(session: Session, username: str, role: str, org_code: str | None, password: str,
                 known_org: set[str] | None = None) -> User:
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
-        raise UserError("username", "1-64 letters, digits, '_' or '.'")
+        raise BadInput("username", "1-64 letters, digits, '_' or '.'")
     try:
         role_value = Role(role)
     except ValueError:
-        raise UserError("role", f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}") from None
+        raise BadInput("role", f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}") from None
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise BadInput("password", f"at least {MIN_PASSWORD_LENGTH} characters")
     if org_code is not None and known_org is not None and org_code not in known_org:
-        raise UserError("org", f"unknown org unit '{org_code}'")
+        raise BadInput("org", f"unknown org unit '{org_code}'")
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise UserError("username", f"user '{username}' already exists")
+        raise BadInput("username", f"user '{username}' already exists")
     user = User(username=username, role=role_value.value, org_code=org_code,
                 password_hash=hash_password(password), active=True)
     session.add(user)

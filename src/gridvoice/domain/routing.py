@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gridvoice.domain.configfile import read_toml
 from gridvoice.domain.taxonomy import BusinessType, Department, Topic
 
 
@@ -69,14 +68,7 @@ def parse_responsibility(data: Mapping[str, Any]) -> ResponsibilityMatrix:
 
 
 def load_responsibility(path: Path | None = None) -> ResponsibilityMatrix:
-    if path is None:
-        text = resources.files("gridvoice.defaults").joinpath("responsibility.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    try:
-        return parse_responsibility(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise RoutingConfigError(f"{path or 'default responsibility matrix'}: {exc}") from exc
+    return parse_responsibility(read_toml("responsibility.toml", path, RoutingConfigError))
 
 
 def territory_for(

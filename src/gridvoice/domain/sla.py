@@ -8,16 +8,15 @@ and the earliest open due/yellow instants as indexed columns, so supervision que
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from gridvoice.domain.clock import ClockKind, add_business_minutes
+from gridvoice.domain.configfile import read_toml
 from gridvoice.domain.lifecycle import Action
 from gridvoice.domain.taxonomy import BusinessType, Channel, Topic
 
@@ -207,14 +206,7 @@ def parse_sla_config(data: Mapping[str, Any]) -> SlaConfig:
 
 
 def load_sla_config(path: Path | None = None) -> SlaConfig:
-    if path is None:
-        text = resources.files("gridvoice.defaults").joinpath("sla_policies.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    try:
-        return parse_sla_config(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise SlaConfigError(f"{path or 'default SLA policies'}: {exc}") from exc
+    return parse_sla_config(read_toml("sla_policies.toml", path, SlaConfigError))
 
 
 # ---------------------------------------------------------------------------------------------- clocks

@@ -9,16 +9,10 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer, OrgUnit
 
 LEVELS = ("city", "county", "station", "transformer_area")
-
-
-class UnknownOrgUnit(LookupError):
-    def __init__(self, field: str, code: str) -> None:
-        super().__init__(f"{field}: unknown org unit '{code}'")
-        self.field = field
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,7 @@ class OrgDirectory:
         try:
             return self._territories[code]
         except KeyError:
-            raise UnknownOrgUnit(field, code) from None
+            raise BadInput(field, f"unknown org unit '{code}'") from None
 
     def __contains__(self, code: str) -> bool:
         return code in self.units

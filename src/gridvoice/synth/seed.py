@@ -39,6 +39,19 @@ class SeedReport:
     manifest: str
 
 
+def build_city(runtime: Runtime, rng: random.Random, customers: int) -> list[dict[str, object]]:
+    """The synthetic org tree, feeders and customers, written to the store; returns the customer rows."""
+    territory = build_territory(rng)
+    names = {u.code: u.name for u in territory.units}
+    people = customer_rows(rng, customers, territory.transformer_areas, names)
+    with runtime.writes.begin() as session:
+        session.execute(insert(Feeder), territory.feeders)
+        add_units(session, territory.units, synthetic=True)
+        bulk_insert(session.connection(), Customer.__table__, people)
+    runtime.invalidate_org()
+    return people
+
+
 def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_value: int = 42,
          appeals_per_month: int = APPEALS_PER_MONTH, log: Callable[[str], None] = lambda _m: None,
          now: datetime | None = None) -> SeedReport:
@@ -53,16 +66,8 @@ def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_valu
         if session.scalar(select(func.count()).select_from(OrgUnit)):
             raise BadInput("database", "it already holds an organisation; seed into an empty GRIDVOICE_HOME "
                                        "or database")
-    rng = random.Random(seed_value)
-    territory = build_territory(rng)
-    names = {u.code: u.name for u in territory.units}
-    people = customer_rows(rng, customers, territory.transformer_areas, names)
-    with runtime.writes.begin() as session:
-        session.execute(insert(Feeder), territory.feeders)
-        add_units(session, territory.units, synthetic=True)
-        bulk_insert(session.connection(), Customer.__table__, people)
-    runtime.invalidate_org()
-    log(f"organisation: {len(territory.units)} units; customers: {len(people)}")
+    people = build_city(runtime, random.Random(seed_value), customers)
+    log(f"organisation: {len(runtime.org().units)} units; customers: {len(people)}")
 
     service = AppealService(runtime)
     generator = AppealGenerator(service, runtime.org(), people, seed_value, now, months)
@@ -80,7 +85,7 @@ def seed(runtime: Runtime, customers: int = 300_000, months: int = 12, seed_valu
         "synthetic": True, "seed": seed_value, "generated_at": now.isoformat(), "customers": len(people),
         "months": months, "appeals": len(generated.appeals), "planted": asdict(generated.planted),
     }, ensure_ascii=False, indent=2), encoding="utf-8")
-    return SeedReport(len(territory.units), len(people), len(generated.appeals), len(generated.events),
+    return SeedReport(len(runtime.org().units), len(people), len(generated.appeals), len(generated.events),
                       time.perf_counter() - started, str(manifest))
 
 
