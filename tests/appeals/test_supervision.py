@@ -10,6 +10,7 @@ from gridvoice.appeals.service import AppealService
 from gridvoice.domain.roles import Role
 from gridvoice.runtime import Runtime
 
+
 def _repair(svc: AppealService, ta: str, minutes_ago: float, now: datetime) -> int:
     """A repair registered `minutes_ago`; arrival is due 45/90/120 min after it (urban/rural/remote)."""
     result = svc.intake(AppealIn(channel="HOTLINE_95598", content="停电报修", transformer_area=ta,
