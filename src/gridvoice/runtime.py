@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +21,7 @@ class Runtime:
     settings: Settings
     labeller: Labeller = field(default_factory=KeywordLabeller)
     _org: OrgDirectory | None = field(default=None, repr=False)
+    _org_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -44,10 +46,14 @@ class Runtime:
 
     def org(self) -> OrgDirectory:
         """The org tree, loaded once; call `invalidate_org` after changing it."""
-        if self._org is None:
-            with self.sessions() as session:
-                self._org = OrgDirectory.load(session)
-        return self._org
+        org = self._org
+        if org is None:
+            with self._org_lock:  # the first requests after start must not all load it at once
+                if self._org is None:
+                    with self.sessions() as session:
+                        self._org = OrgDirectory.load(session)
+                org = self._org
+        return org
 
     def invalidate_org(self) -> None:
         self._org = None

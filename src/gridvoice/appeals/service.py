@@ -138,9 +138,18 @@ class AppealService:
             raise Forbidden(f"role '{actor.role}' may not register appeals")
         now = now or datetime.now(UTC)
         org = self.rt.org()
+        # reads and preparation first, outside the write transaction: on SQLite writers queue one at a time,
+        # so the write lock is held only for the repeat-call check and the inserts
+        with self.rt.sessions() as session:
+            if data.external_id is not None:
+                existing = self._by_external_id(session, data)
+                if existing is not None:
+                    return IntakeResult(existing, "existing")
+            customer = find_customer(session, data.customer_no, data.phone)
+        prepared = self.prepare(data, org, customer, actor, now)
         try:
             with self.rt.writes.begin() as session:
-                return self._intake(session, data, org, actor, now)
+                return self._write_intake(session, prepared, actor, now)
         except IntegrityError:
             # a concurrent post of the same channel + external_id won the race: answer with that one
             if data.external_id is None:
@@ -160,19 +169,12 @@ class AppealService:
         appeal_id = session.scalar(created.union_all(merged).limit(1))  # one round trip for both
         return session.get(Appeal, appeal_id) if appeal_id is not None else None
 
-    def _intake(self, session: Session, data: AppealIn, org: OrgDirectory, actor: Actor,
-                now: datetime) -> IntakeResult:
-        if data.external_id is not None:
-            existing = self._by_external_id(session, data)
-            if existing is not None:
-                return IntakeResult(existing, "existing")
-        customer = find_customer(session, data.customer_no, data.phone)
-        prepared = self.prepare(data, org, customer, actor, now)
+    def _write_intake(self, session: Session, prepared: PreparedAppeal, actor: Actor, now: datetime
+                      ) -> IntakeResult:
         original = self._open_original(session, prepared.values, now)
         if original is not None:
             self._merge_as_urge(session, original, prepared.values, actor, now)
             return IntakeResult(original, "merged_as_urge")
-        # Core inserts: the intake hot path skips the ORM unit of work (half the CPU of a request)
         # table-level statements with separate parameters compile once and are reused from the cache
         appeals, events = Appeal.__table__, AppealEvent.__table__
         appeal_id = session.execute(appeals.insert().returning(appeals.c.id), prepared.values).scalar_one()

@@ -20,12 +20,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
+        # a connection per request thread (the server runs sync endpoints on 40 threads): no churn of
+        # connections and their PRAGMAs under load
+        kwargs.setdefault("pool_size", 40)
+        kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
+    # as many pooled connections as request threads, so none is opened and closed per request; no ping
+    # per checkout (a round trip each time): a connection broken by a server restart fails one request
+    # and the pool is invalidated and refilled, and connections are recycled hourly
+    kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_recycle", 3600)
     return create_engine(url, **kwargs)
 
 
@@ -39,8 +46,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        # 64 MiB page cache and memory temp tables: list queries and imports over a million appeals
-        cur.execute("PRAGMA cache_size=-65536")
+        # 32 MiB page cache per connection and memory temp tables: lists and imports over a million appeals
+        cur.execute("PRAGMA cache_size=-32768")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
