@@ -22,8 +22,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         # a connection per request thread (the server runs sync endpoints on 40 threads): no churn of
         # connections and their PRAGMAs under load
-        kwargs.setdefault("pool_size", 40)
-        kwargs.setdefault("max_overflow", 10)
+        if url.startswith("sqlite:///") and ":memory:" not in url:  # in-memory databases use a singleton pool
+            kwargs.setdefault("pool_size", 40)
+            kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
