@@ -28,6 +28,7 @@ from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
 from gridvoice.store.bulk import bulk_insert
+from gridvoice.store.db import one_of
 
 BATCH_SIZE = 5000
 
@@ -236,7 +237,8 @@ class AppealImporter:
             wanted = sorted({t for t in targets if t is not None})
             appeals: dict[int, Appeal] = {}
             for start in range(0, len(wanted), 500):  # one query per 500 originals, not one per call
-                for appeal in session.scalars(select(Appeal).where(Appeal.id.in_(wanted[start:start + 500]))):
+                chunk = wanted[start:start + 500]
+                for appeal in session.scalars(select(Appeal).where(one_of(Appeal.id, chunk, conn.dialect.name))):
                     appeals[appeal.id] = appeal
             for target, (_, _, values) in zip(targets, urges, strict=True):
                 appeal = appeals.get(target) if target is not None else None
@@ -282,7 +284,7 @@ class _Context:
                 chunk = ids[chunk_start:chunk_start + 500]
                 for model in (Appeal, MergedCall):  # calls that created an appeal or were merged into one
                     found = conn.execute(select(model.external_id).where(
-                        model.channel == channel, model.external_id.in_(chunk)))
+                        model.channel == channel, one_of(model.external_id, chunk, conn.dialect.name)))
                     self.seen_external.update((channel, e) for (e,) in found)
 
     def load_customers(self, conn: Connection, batch: list[RawRow]) -> None:
@@ -299,7 +301,7 @@ class _Context:
             ordered = sorted(values)
             for start in range(0, len(ordered), 500):
                 chunk = ordered[start:start + 500]
-                for row in conn.execute(select(Customer).where(column.in_(chunk))):
+                for row in conn.execute(select(Customer).where(one_of(column, chunk, conn.dialect.name))):
                     self.customers.setdefault(f"{key}:{getattr(row, key)}", Customer(**row._mapping))
 
     def customer(self, customer_no: str | None, phone: str | None) -> Customer | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ARRAY, Engine, any_, bindparam, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 # execution option marking a connection whose transactions will write (SQLite: BEGIN IMMEDIATE)
@@ -139,3 +139,11 @@ def scratch_postgres_database(server_url: str, prefix: str = "gv_scratch") -> It
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def one_of(column: Any, values: list[Any], dialect_name: str) -> Any:
+    """`column IN values` for batch look-ups. On PostgreSQL one array parameter (`= ANY($1)`): a prepared
+    statement with hundreds of separate parameters can fall back to a generic plan that scans the table."""
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
