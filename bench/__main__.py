@@ -32,9 +32,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="appeals to import")
     parser.add_argument("--only", choices=("intake", "import", "queries"), action="append")
     parser.add_argument("--json", type=Path, help="write results as JSON here too")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append",
+                        help="only these backends (default: SQLite, and PostgreSQL when configured)")
     args = parser.parse_args()
     rows = 20_000 if args.quick else args.rows
     only = set(args.only or ("intake", "import", "queries"))
+    backends = [b for b in (args.backend or ("sqlite", "postgresql")) if b == "sqlite" or PG_URL]
     console = Console()
     pg = "yes" if PG_URL else "no (set GRIDVOICE_TEST_PG_URL)"
     console.print(f"gridvoice bench — {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -43,15 +46,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gv-bench-") as tmp:
         work = Path(tmp)
         if "intake" in only:
-            results += bench_intake(work, "sqlite", requests=600 if args.quick else 4000, console=console)
-            if PG_URL:
-                results += bench_intake(work, "postgresql", requests=600 if args.quick else 4000, console=console)
+            for backend in backends:
+                results += bench_intake(work, backend, requests=600 if args.quick else 4000, console=console)
         if only & {"import", "queries"}:
             from bench.store import bench_import_and_queries  # needs the text generator: import lazily
 
-            results += bench_import_and_queries(work, rows, "sqlite", only, console)
-            if PG_URL:
-                results += bench_import_and_queries(work, rows, "postgresql", only, console)
+            for backend in backends:
+                results += bench_import_and_queries(work, rows, backend, only, console)
     table = Table(title="gridvoice benchmarks")
     for column in ("benchmark", "backend", "measure", "value", "goal", "met"):
         table.add_column(column)

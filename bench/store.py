@@ -21,6 +21,7 @@ from gridvoice.appeals.schemas import AppealFilters
 from gridvoice.appeals.service import AppealService
 from gridvoice.auth.service import Actor
 from gridvoice.domain.roles import Role
+from gridvoice.store.db import analyze
 from gridvoice.synth import texts
 from gridvoice.synth.appeals import CHANNEL_MIX
 
@@ -87,9 +88,7 @@ def age_history(rt, days_open: int = 7) -> int:  # type: ignore[no-untyped-def]
             .values(status="archived", warning="none", next_due_at=None, next_yellow_at=None,
                     closed_at=Appeal.received_at)
             .execution_options(synchronize_session=False))
-    with rt.engine.connect() as conn:  # fresh planner statistics after a bulk change, as an operator would
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
+    analyze(rt.engine, ("appeals",))  # fresh planner statistics after a bulk change, as an operator would
     return result.rowcount
 
 

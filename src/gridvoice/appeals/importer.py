@@ -28,9 +28,11 @@ from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
 from gridvoice.store.bulk import bulk_insert
-from gridvoice.store.db import one_of
+from gridvoice.store.db import analyze, one_of
 
 BATCH_SIZE = 5000
+# after an import this large the planner's statistics are refreshed, as an operator would
+ANALYZE_AFTER = 50_000
 
 
 @dataclass
@@ -115,6 +117,11 @@ class AppealImporter:
         report = ImportReport(dry_run=dry_run, mode=mode)
         rows = read_rows(path, encoding)
         with self.rt.write_engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # the tables grow by thousands of rows per batch while their statistics stay those of the
+                # start: a cached generic plan chosen then (a table scan) would make every later batch slower
+                conn.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
+                conn.commit()
             if mode == "atomic":
                 # one transaction for the file: it lands whole, or (any rejected row, or a dry run) not at all
                 with conn.begin() as tx:
@@ -127,6 +134,8 @@ class AppealImporter:
                 self._import(conn, rows, actor, report, progress, synthetic, per_batch_tx=True,
                              dry_run=dry_run)
         report.errors.sort(key=lambda e: e.row_no)
+        if report.imported >= ANALYZE_AFTER and not dry_run:
+            analyze(self.rt.engine, ("appeals", "appeal_events"))
         return report
 
     def _import(self, conn: Connection, rows: Iterable[RawRow | RowError], actor: Actor, report: ImportReport,

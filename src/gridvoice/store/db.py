@@ -147,3 +147,11 @@ def one_of(column: Any, values: list[Any], dialect_name: str) -> Any:
     if dialect_name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def analyze(engine: Engine, tables: tuple[str, ...]) -> None:
+    """Refresh the query planner's statistics after a bulk change."""
+    with engine.connect() as conn:
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {table}")
+        conn.commit()
