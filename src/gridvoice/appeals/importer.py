@@ -33,6 +33,8 @@ from gridvoice.store.db import analyze, one_of
 BATCH_SIZE = 5000
 # after an import this large the planner's statistics are refreshed, as an operator would
 ANALYZE_AFTER = 50_000
+# PostgreSQL statistics are refreshed during long imports too (row-level mode: between batches)
+REANALYZE_EVERY = 100_000
 
 
 @dataclass
@@ -156,7 +158,13 @@ class AppealImporter:
                     conn.rollback()
             if progress:
                 progress(len(batch))
+            written[0] += len(batch)
+            if per_batch_tx and conn.dialect.name == "postgresql" and written[0] % REANALYZE_EVERY < len(batch):
+                # the look-ups of later batches are planned on statistics that still see the table as small
+                conn.exec_driver_sql("ANALYZE appeals")
+                conn.commit()
 
+        written = [0]
         for row in rows:
             if isinstance(row, RowError):
                 report.rejected += 1

@@ -399,7 +399,7 @@ class AppealService:
         if filters.q:
             q = filters.q
             pattern = "%" + q.replace("%", r"\%").replace("_", r"\_") + "%"
-            text_conds = [Appeal.content.like(pattern, escape="\\"), Appeal.customer_no == q, Appeal.phone == q]
+            text_conds = [Appeal.content.ilike(pattern, escape="\\"), Appeal.customer_no == q, Appeal.phone == q]
             if q.isdigit() and int(q) <= MAX_ID:
                 text_conds.append(Appeal.id == int(q))
             conds.append(or_(*text_conds))
