@@ -38,6 +38,8 @@ class Settings:
     scheduler: bool = True
     root_org: str = ""
     debug_endpoints: bool = False
+    # threads per server worker for the (synchronous) request handlers; raise it for slow I/O-bound work
+    request_threads: int = 4
 
     @cached_property
     def sla(self) -> SlaConfig:
@@ -66,7 +68,7 @@ class Settings:
 
 
 _CASTS = {"home": Path, "shared": Path, "sla_policies": Path, "responsibility": Path, "token_minutes": int,
-          "sla_check_seconds": int}
+          "sla_check_seconds": int, "request_threads": int}
 _BOOLS = {"scheduler", "debug_endpoints"}
 
 
