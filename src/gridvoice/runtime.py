@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gridvoice.config import Settings, load_settings
 from gridvoice.domain.labelling import KeywordLabeller, Labeller
 from gridvoice.org.service import OrgDirectory
-from gridvoice.store.db import make_engine, make_session_factory, write_engine
+from gridvoice.store.db import autocommit_engine, make_engine, make_session_factory, write_engine
 from gridvoice.store.migrate import upgrade
 
 
@@ -36,6 +36,11 @@ class Runtime:
     def writes(self) -> sessionmaker[Session]:
         """Sessions for units of work that write: `with runtime.writes.begin() as session: ...`."""
         return make_session_factory(self.engine, write=True)
+
+    @cached_property
+    def autocommit(self) -> Engine:
+        """Connections for reads (and one-statement writes) with no transaction round trips on PostgreSQL."""
+        return autocommit_engine(self.engine)
 
     @cached_property
     def write_engine(self) -> Engine:

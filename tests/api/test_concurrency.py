@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import DBAPIError
 
 from gridvoice.appeals.models import Appeal, AppealEvent
 from gridvoice.appeals.schemas import AppealIn, EventIn
@@ -170,14 +171,15 @@ class Boom(RuntimeError):
     pass
 
 
-_EVENT_WRITE = re.compile(r'^\s*(INSERT\s+INTO|COPY)\s+"?appeal_events"?', re.IGNORECASE)
+# anywhere in the statement: on PostgreSQL the intake event is written by a CTE of the intake statement
+_EVENT_WRITE = re.compile(r'(INSERT\s+INTO|COPY)\s+"?appeal_events"?', re.IGNORECASE)
 
 
 @contextmanager
 def event_writes_fail(message: str) -> Iterator[None]:
     """Every statement that writes appeal_events raises, whether it comes from the ORM or Core, on any engine."""
     def boom(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if _EVENT_WRITE.match(statement):
+        if _EVENT_WRITE.search(statement):
             raise Boom(message)
 
     event.listen(Engine, "before_cursor_execute", boom)
@@ -204,6 +206,33 @@ def test_crash_while_writing_the_intake_event_leaves_nothing(module_runtime: Run
     with pytest.raises(Boom):
         service.intake(AppealIn(**appeal_body(external_id=token())), actor(Role.AGENT))
     assert totals(module_runtime) == before
+
+
+@contextmanager
+def server_refuses_intake_events(runtime: Runtime) -> Iterator[None]:
+    """The database itself refuses intake event rows, after the appeal row of the same write went in."""
+    postgres = runtime.engine.dialect.name == "postgresql"
+    add, drop = (
+        ("ALTER TABLE appeal_events ADD CONSTRAINT refuse_intake CHECK (action <> 'accept') NOT VALID",
+         "ALTER TABLE appeal_events DROP CONSTRAINT refuse_intake") if postgres else
+        ("CREATE TRIGGER refuse_intake BEFORE INSERT ON appeal_events WHEN NEW.action = 'accept' "
+         "BEGIN SELECT RAISE(ABORT, 'intake event refused'); END", "DROP TRIGGER refuse_intake"))
+    with runtime.write_engine.begin() as conn:
+        conn.exec_driver_sql(add)
+    try:
+        yield
+    finally:
+        with runtime.write_engine.begin() as conn:
+            conn.exec_driver_sql(drop)
+
+
+def test_database_refusing_the_intake_event_leaves_no_appeal(module_runtime: Runtime):
+    service = AppealService(module_runtime)
+    before = totals(module_runtime)
+    with server_refuses_intake_events(module_runtime), pytest.raises(DBAPIError):
+        service.intake(AppealIn(**appeal_body(external_id=token())), actor(Role.AGENT))
+    assert totals(module_runtime) == before
+    assert new_appeal(service).id  # and the store takes the next appeal normally
 
 
 def test_crash_while_writing_an_action_event_changes_nothing(module_runtime: Runtime):

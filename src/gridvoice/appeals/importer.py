@@ -22,7 +22,8 @@ from sqlalchemy import Connection, func, select, text
 from gridvoice.appeals.files import RawRow, RowError, read_rows
 from gridvoice.appeals.models import Appeal, AppealEvent, MergedCall
 from gridvoice.appeals.schemas import AppealIn
-from gridvoice.appeals.service import OPEN_STATUSES, AppealService
+from gridvoice.appeals.service import AppealService
+from gridvoice.appeals.statements import OPEN_STATUSES
 from gridvoice.auth.service import Actor
 from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput

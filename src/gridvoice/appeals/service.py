@@ -5,16 +5,17 @@ Every write happens in one transaction per call: an appeal and its event(s) land
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, true, update
+from sqlalchemy import Connection, Select, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gridvoice.appeals import statements
 from gridvoice.appeals.models import Appeal, AppealEvent, MergedCall
 from gridvoice.appeals.schemas import (
     MAX_ID,
@@ -27,6 +28,7 @@ from gridvoice.appeals.schemas import (
     SlaCheckResult,
     SupervisionRow,
 )
+from gridvoice.appeals.statements import Step, repeat_filter
 from gridvoice.auth.service import Actor
 from gridvoice.domain import lifecycle, privacy, roles
 from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
@@ -34,10 +36,9 @@ from gridvoice.domain.routing import territory_for
 from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
 from gridvoice.domain.taxonomy import BusinessType, factor_of
 from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
-from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory, find_customer
+from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory
 from gridvoice.runtime import Runtime
 
-OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
 INTAKE_ACTION = "accept"
 # list totals are exact up to this many matches
 COUNT_CAP = 2_000
@@ -57,6 +58,34 @@ class PreparedAppeal:
 
     values: dict[str, Any]
     event: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlannedIntake:
+    """Where the round trips of an intake plan left it: done, or what remains for a transaction."""
+
+    outcome: str  # created | existing | write (the repeat-call check and inserts in a transaction)
+    appeal: Appeal | None = None
+    appeal_id: int | None = None
+    prepared: PreparedAppeal | None = None
+
+
+IntakePlan = Generator[Step, Any, PlannedIntake]
+
+
+def _first_value(step: Step) -> Generator[Step, Any, Any]:
+    row = yield step
+    return None if row is None else row[0]
+
+
+def run_plan(conn: Connection, plan: Generator[Step, Any, Any]) -> Any:
+    """Drive a plan on a synchronous connection: each step's first row goes back into the plan."""
+    try:
+        step = next(plan)
+        while True:
+            step = plan.send(conn.execute(step.statement, step.params).first())
+    except StopIteration as done:
+        return done.value
 
 
 class AppealService:
@@ -134,40 +163,72 @@ class AppealService:
         return org.territory(code)
 
     def intake(self, data: AppealIn, actor: Actor, now: datetime | None = None) -> IntakeResult:
+        self._may_create(actor)
+        now = now or datetime.now(UTC)
+        try:
+            with self.rt.autocommit.connect() as conn:
+                planned = run_plan(conn, self.intake_plan(data, actor, now))
+            return self.finish_intake(planned, actor, now)
+        except IntegrityError as exc:
+            return self.lost_race(data, exc)
+
+    @staticmethod
+    def _may_create(actor: Actor) -> None:
         if not roles.may_create(actor.role):
             raise Forbidden(f"role '{actor.role}' may not register appeals")
-        now = now or datetime.now(UTC)
-        org = self.rt.org()
-        # reads and preparation first, outside the write transaction: on SQLite writers queue one at a time,
-        # so the write lock is held only for the repeat-call check and the inserts
-        with self.rt.sessions() as session:
-            if data.external_id is not None:
-                existing = self._by_external_id(session, data)
-                if existing is not None:
-                    return IntakeResult(existing, "existing")
-            customer = find_customer(session, data.customer_no, data.phone)
-        prepared = self.prepare(data, org, customer, actor, now)
-        try:
-            with self.rt.writes.begin() as session:
-                return self._write_intake(session, prepared, actor, now)
-        except IntegrityError:
-            # a concurrent post of the same channel + external_id won the race: answer with that one
-            if data.external_id is None:
-                raise
-            with self.rt.sessions() as session:
-                existing = self._by_external_id(session, data)
-                if existing is None:
-                    raise
-                return IntakeResult(existing, "existing")
 
-    def _by_external_id(self, session: Session, data: AppealIn) -> Appeal | None:
-        """The appeal a channel's call already produced: created by it, or merged into as a repeat call."""
-        created = select(Appeal.id).where(Appeal.channel == data.channel.value,
-                                          Appeal.external_id == data.external_id)
-        merged = select(MergedCall.appeal_id).where(MergedCall.channel == data.channel.value,
-                                                    MergedCall.external_id == data.external_id)
-        appeal_id = session.scalar(created.union_all(merged).limit(1))  # one round trip for both
-        return session.get(Appeal, appeal_id) if appeal_id is not None else None
+    def intake_plan(self, data: AppealIn, actor: Actor, now: datetime) -> IntakePlan:
+        """The reads and, on PostgreSQL, the one-statement write of an intake, as round trips.
+
+        Reads and preparation come first, outside any write transaction: on SQLite writers queue one at a
+        time, so the write lock is held only for the repeat-call check and the inserts. On PostgreSQL the
+        steps run in autocommit (no BEGIN/COMMIT round trips) and a new appeal is written in one statement.
+        """
+        org = self.rt.org()
+        row = yield statements.lookup(data.channel.value, data.external_id, data.customer_no)
+        if row.existing_id is not None:
+            return PlannedIntake("existing", appeal_id=row.existing_id)
+        customer: CustomerRecord | None = row if row.customer_no is not None else None
+        if customer is None and data.phone:
+            customer = yield statements.customer_by_phone(data.phone)
+        prepared = self.prepare(data, org, customer, actor, now)
+        if self.rt.engine.dialect.name == "postgresql":
+            values = prepared.values
+            _, created_id = yield statements.insert_unless_repeat(
+                values, prepared.event, self._window_start(values),
+                values["business_type"] == BusinessType.URGE.value)
+            if created_id is not None:
+                appeal = Appeal(**values)
+                appeal.id = created_id
+                return PlannedIntake("created", appeal=appeal)
+        return PlannedIntake("write", prepared=prepared)
+
+    def finish_intake(self, planned: PlannedIntake, actor: Actor, now: datetime) -> IntakeResult:
+        """Load the existing appeal, or run the transactional rest of the plan (repeat call or SQLite)."""
+        if planned.appeal is not None:
+            return IntakeResult(planned.appeal, planned.outcome)
+        if planned.appeal_id is not None:
+            return IntakeResult(self._load(planned.appeal_id), planned.outcome)
+        assert planned.prepared is not None
+        with self.rt.writes.begin() as session:
+            return self._write_intake(session, planned.prepared, actor, now)
+
+    def lost_race(self, data: AppealIn, exc: IntegrityError) -> IntakeResult:
+        """A concurrent post of the same channel + external_id won the race: answer with that one."""
+        if data.external_id is None:
+            raise exc
+        with self.rt.autocommit.connect() as conn:
+            existing_id = run_plan(conn, _first_value(statements.existing_call(data.channel.value,
+                                                                               data.external_id)))
+        if existing_id is None:
+            raise exc
+        return IntakeResult(self._load(existing_id), "existing")
+
+    def _load(self, appeal_id: int) -> Appeal:
+        with self.rt.sessions() as session:
+            appeal = session.get(Appeal, appeal_id)
+        assert appeal is not None
+        return appeal
 
     def _write_intake(self, session: Session, prepared: PreparedAppeal, actor: Actor, now: datetime
                       ) -> IntakeResult:
@@ -183,19 +244,17 @@ class AppealService:
         appeal.id = appeal_id
         return IntakeResult(appeal, "created")
 
+    def _window_start(self, values: dict[str, Any]) -> datetime:
+        return values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
+
     def _open_original(self, session: Session, values: dict[str, Any], now: datetime) -> Appeal | None:
         """An open appeal this new one repeats (重复来电 / 催办), if any."""
-        keys = [(Appeal.customer_no, values["customer_no"]), (Appeal.phone, values["phone"])]
-        who = [col == v for col, v in keys if v]
-        if not who:
+        terms = repeat_filter(values["customer_no"] or None, values["phone"] or None, self._window_start(values),
+                              values["business_type"] == BusinessType.URGE.value, values["topic"])
+        if not terms:
             return None
-        window_start = values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
-        query = select(Appeal.id).where(or_(*who), Appeal.status.in_(OPEN_STATUSES))
-        if values["business_type"] != BusinessType.URGE.value:
-            # a 催办 attaches to any open appeal of the caller; anything else only to the same topic
-            query = query.where(Appeal.topic == values["topic"], Appeal.received_at >= window_start)
         # the id first (cheap, the usual answer is none), the whole appeal only when there is one to urge
-        original_id = session.scalar(query.order_by(Appeal.received_at).limit(1))
+        original_id = session.scalar(select(Appeal.id).where(*terms).order_by(Appeal.received_at).limit(1))
         return session.get(Appeal, original_id) if original_id is not None else None
 
     def _merge_as_urge(self, session: Session, original: Appeal, values: dict[str, Any], actor: Actor,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gridvoice.errors import BadInput
@@ -79,15 +79,8 @@ CUSTOMER_FIELDS = (Customer.customer_no, Customer.name, Customer.phone, Customer
                    Customer.transformer_area, Customer.category, Customer.important, Customer.sensitive)
 
 
-def find_customer(session: Session, customer_no: str | None, phone: str | None) -> CustomerRecord | None:
-    """The caller's customer record (a row with the intake fields), by 户号 first, else by phone."""
-    if customer_no:
-        found = session.execute(select(*CUSTOMER_FIELDS).where(Customer.customer_no == customer_no)).first()
-        if found is not None:
-            return found
-    if phone:
-        return session.execute(select(*CUSTOMER_FIELDS).where(Customer.phone == phone).limit(1)).first()
-    return None
+# the caller's customer record when only the phone number is known (built once)
+BY_PHONE = select(*CUSTOMER_FIELDS).where(Customer.phone == bindparam("phone")).limit(1)
 
 
 def build_path(parent_path: str | None, code: str) -> str:

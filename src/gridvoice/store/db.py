@@ -107,6 +107,14 @@ def make_session_factory(engine: Engine, write: bool = False) -> sessionmaker[Se
     return sessionmaker(bind=bind, expire_on_commit=False)
 
 
+def autocommit_engine(engine: Engine) -> Engine:
+    """Connections whose every statement commits by itself on PostgreSQL: reads and single-statement writes
+    without BEGIN/COMMIT round trips. SQLite's transactions are local calls, so it keeps its own."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 def write_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
