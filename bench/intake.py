@@ -15,9 +15,12 @@ from pathlib import Path
 
 import httpx
 from rich.console import Console
+from sqlalchemy import func, select
 
 from bench.common import Result, database, percentile, runtime_with_org
+from gridvoice.appeals.models import Appeal, AppealEvent
 from gridvoice.auth.service import create_user
+from gridvoice.store.db import make_engine
 
 CONCURRENCY = 32
 TOPICS = [("REPAIR", "OUTAGE"), ("INQUIRY", "PAYMENT_TARIFF"), ("COMPLAINT", "STAFF_CONDUCT"),
@@ -112,6 +115,19 @@ def _wrk(base: str, token: str, customers: int, seconds: int, work: Path) -> tup
     return rps, ms("50%"), ms("99%"), total, int(bad.group(1)) if bad else 0
 
 
+def _outcomes(url: str) -> tuple[int, int]:
+    """(appeals created, calls merged into an open appeal as repeat calls): the mix the figures are for."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            created = conn.scalar(select(func.count()).select_from(Appeal)) or 0
+            merged = conn.scalar(select(func.count()).select_from(AppealEvent)
+                                 .where(AppealEvent.action == "urge")) or 0
+    finally:
+        engine.dispose()
+    return created, merged
+
+
 def bench_intake(work: Path, backend: str, requests: int, console: Console) -> list[Result]:
     home = work / f"intake-{backend}"
     with database(backend, home) as url:
@@ -143,8 +159,10 @@ def bench_intake(work: Path, backend: str, requests: int, console: Console) -> l
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        created, merged = _outcomes(url)
     console.print(f"intake {backend}: {done} requests, {rps:.0f}/s, {errors} errors, {workers} worker(s), "
-                  f"client {client}")
+                  f"client {client}; {created} appeals created, {merged} repeat calls merged as urges "
+                  f"({merged / max(1, created + merged):.1%})")
     name = f"intake via API ({workers} worker{'s' if workers != '1' else ''}, {CONCURRENCY} conns, {client})"
     return [
         Result(name, backend, "throughput", rps, "appeals/s", 500 if backend == "postgresql" else None),

@@ -40,6 +40,8 @@ class Settings:
     debug_endpoints: bool = False
     # threads per server worker for the (synchronous) request handlers; raise it for slow I/O-bound work
     request_threads: int = 4
+    # PostgreSQL: connections per server worker in the asynchronous pool of the intake path
+    async_pool_size: int = 10
 
     @cached_property
     def sla(self) -> SlaConfig:
@@ -68,7 +70,8 @@ class Settings:
 
 
 _CASTS = {"home": Path, "shared": Path, "sla_policies": Path, "responsibility": Path, "token_minutes": int,
-          "sla_check_seconds": int, "request_threads": int}
+          "sla_check_seconds": int, "request_threads": int,
+          "async_pool_size": int}
 _BOOLS = {"scheduler", "debug_endpoints"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,11 +16,16 @@ from gridvoice.org.service import OrgDirectory
 from gridvoice.store.db import autocommit_engine, make_engine, make_session_factory, write_engine
 from gridvoice.store.migrate import upgrade
 
+if TYPE_CHECKING:
+    from gridvoice.store.pgasync import AsyncPostgres
+
 
 @dataclass
 class Runtime:
     settings: Settings
     labeller: Labeller = field(default_factory=KeywordLabeller)
+    # set by the API server while it runs on PostgreSQL: the asynchronous pool of the hot path
+    async_pool: AsyncPostgres | None = field(default=None, repr=False)
     _org: OrgDirectory | None = field(default=None, repr=False)
     _org_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -146,6 +146,17 @@ def test_repost_of_channel_and_external_id_is_idempotent(client, auth):
     assert len(detail(client, auth("admin_city"), first["id"])["events"]) == 1
 
 
+def test_intake_on_postgresql_runs_on_the_asynchronous_pool(client, auth, module_runtime):
+    pool = module_runtime.async_pool
+    if module_runtime.engine.dialect.name != "postgresql":
+        assert pool is None  # SQLite: the synchronous path in a worker thread
+        return
+    before = pool.pool.get_stats().get("requests_num", 0)
+    created = post_appeal(client, auth("agent_city"), external_id=token())
+    assert created["intake_outcome"] == "created" and created["version"] == 1
+    assert pool.pool.get_stats()["requests_num"] > before
+
+
 def test_repeat_call_becomes_an_urge_on_the_open_appeal(client, auth):
     phone, tag1, tag2 = unique_phone(), token(), token()
     first = post_appeal(client, auth("agent_city"), phone=phone, urgent=False, content=f"停电 {tag1}")

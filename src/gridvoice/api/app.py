@@ -57,6 +57,17 @@ def _start_scheduler(runtime: Runtime, appeals: AppealService) -> BackgroundSche
     return scheduler
 
 
+async def _open_async_pool(runtime: Runtime) -> None:
+    """On PostgreSQL the hot path (intake) runs on an asynchronous pool in the server's event loop."""
+    if runtime.engine.dialect.name != "postgresql":
+        return
+    from gridvoice.store.pgasync import AsyncPostgres
+
+    pool = AsyncPostgres(runtime.engine, max_size=runtime.settings.async_pool_size)
+    await pool.open()
+    runtime.async_pool = pool
+
+
 class ObserveMiddleware:
     """Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request metrics, request id, crash guard."""
 
@@ -104,12 +115,16 @@ def create_app(runtime: Runtime) -> FastAPI:
         # GIL (ADR 0006: on PostgreSQL with 2 workers, 40 threads 241-273 appeals/s, 4 threads 261-329/s)
         anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.settings.request_threads
         runtime.init_schema()
+        await _open_async_pool(runtime)
         scheduler = _start_scheduler(runtime, appeals)
         log.info("gridvoice started", extra={"version": __version__})
         yield
         # uvicorn has already drained in-flight requests when the lifespan ends
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        if runtime.async_pool is not None:
+            await runtime.async_pool.close()
+            runtime.async_pool = None
         runtime.dispose()
         log.info("gridvoice stopped")
 

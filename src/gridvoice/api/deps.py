@@ -6,6 +6,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 
 from gridvoice.appeals.service import AppealService
@@ -15,11 +16,13 @@ from gridvoice.runtime import Runtime
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def`: FastAPI runs plain functions in a worker thread, a hand-off per request.
+
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def get_appeals(request: Request) -> AppealService:
+async def get_appeals(request: Request) -> AppealService:
     return request.app.state.appeals
 
 
@@ -46,7 +49,7 @@ class ActorCache:
         self._items[token] = (time.monotonic() + self.ttl, actor)
 
 
-def get_actor(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Actor:
+async def get_actor(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Actor:
     unauthorized = HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated: send a bearer token",
                                  headers={"WWW-Authenticate": "Bearer"})
     if not token:
@@ -57,13 +60,17 @@ def get_actor(request: Request, token: Annotated[str | None, Depends(oauth2_sche
         return cached
     runtime: Runtime = request.app.state.runtime
     try:
-        with runtime.sessions() as session:
-            actor = actor_from_token(session, token, runtime.settings.resolved_secret_key())
+        actor = await run_in_threadpool(_verify, runtime, token)
     except AuthError as exc:
         unauthorized.detail = str(exc)
         raise unauthorized from exc
     cache.put(token, actor)
     return actor
+
+
+def _verify(runtime: Runtime, token: str) -> Actor:
+    with runtime.sessions() as session:
+        return actor_from_token(session, token, runtime.settings.resolved_secret_key())
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

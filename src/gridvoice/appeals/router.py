@@ -32,8 +32,9 @@ AppealId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.post("/appeals", response_model=AppealOut, status_code=status.HTTP_201_CREATED,
              responses={200: {"model": AppealOut, "description": "existing appeal (idempotent re-post or "
                                                                   "repeat call merged as an urge)"}})
-def create_appeal(body: AppealIn, service: AppealsDep, actor: ActorDep) -> Response:
-    result = service.intake(body, actor)
+async def create_appeal(body: AppealIn, service: AppealsDep, actor: ActorDep) -> Response:
+    # the hot path: no worker thread per request (see AppealService.intake_async)
+    result = await service.intake_async(body, actor)
     code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
     # the model is built and validated by to_out already: serialise it once instead of re-validating it
     return Response(service.to_out(result.appeal, outcome=result.outcome).model_dump_json(), status_code=code,

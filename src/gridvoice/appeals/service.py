@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select, true, update
+import anyio
+from sqlalchemy import Select, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,7 +30,7 @@ from gridvoice.appeals.schemas import (
     SlaCheckResult,
     SupervisionRow,
 )
-from gridvoice.appeals.statements import Step, repeat_filter
+from gridvoice.appeals.statements import repeat_filter
 from gridvoice.auth.service import Actor
 from gridvoice.domain import lifecycle, privacy, roles
 from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
@@ -38,17 +40,24 @@ from gridvoice.domain.taxonomy import BusinessType, factor_of
 from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
 from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory
 from gridvoice.runtime import Runtime
+from gridvoice.store.plans import Step, first_value, run_plan
 
 INTAKE_ACTION = "accept"
 # list totals are exact up to this many matches
 COUNT_CAP = 2_000
+APPEAL_COLUMNS = tuple(Appeal.__table__.columns.keys())
 # below this confidence a predicted label is marked for an agent's review
 REVIEW_CONFIDENCE = 0.6
 
 
+def new_appeal_view(values: dict[str, Any], appeal_id: int) -> SimpleNamespace:
+    """A just-written appeal for the answer, without the ORM's change tracking (it is never flushed)."""
+    return SimpleNamespace(**(dict.fromkeys(APPEAL_COLUMNS) | values | {"id": appeal_id}))
+
+
 @dataclass
 class IntakeResult:
-    appeal: Appeal
+    appeal: Appeal | SimpleNamespace
     outcome: str  # created | existing | merged_as_urge
 
 
@@ -65,27 +74,12 @@ class PlannedIntake:
     """Where the round trips of an intake plan left it: done, or what remains for a transaction."""
 
     outcome: str  # created | existing | write (the repeat-call check and inserts in a transaction)
-    appeal: Appeal | None = None
+    appeal: SimpleNamespace | None = None
     appeal_id: int | None = None
     prepared: PreparedAppeal | None = None
 
 
 IntakePlan = Generator[Step, Any, PlannedIntake]
-
-
-def _first_value(step: Step) -> Generator[Step, Any, Any]:
-    row = yield step
-    return None if row is None else row[0]
-
-
-def run_plan(conn: Connection, plan: Generator[Step, Any, Any]) -> Any:
-    """Drive a plan on a synchronous connection: each step's first row goes back into the plan."""
-    try:
-        step = next(plan)
-        while True:
-            step = plan.send(conn.execute(step.statement, step.params).first())
-    except StopIteration as done:
-        return done.value
 
 
 class AppealService:
@@ -162,6 +156,25 @@ class AppealService:
                              customer.transformer_area if customer else None, root)
         return org.territory(code)
 
+    async def intake_async(self, data: AppealIn, actor: Actor) -> IntakeResult:
+        """Intake from the event loop: on the asynchronous pool when there is one, else in a worker thread.
+
+        Only what a plan cannot do in its round trips (load an existing appeal, merge a repeat call under a
+        row lock, answer a lost race) goes to a worker thread.
+        """
+        pool = self.rt.async_pool
+        if pool is None:
+            return await anyio.to_thread.run_sync(self.intake, data, actor)
+        self._may_create(actor)
+        now = datetime.now(UTC)
+        try:
+            planned = await pool.run(self.intake_plan(data, actor, now))
+            if planned.appeal is not None:
+                return IntakeResult(planned.appeal, planned.outcome)
+            return await anyio.to_thread.run_sync(self.finish_intake, planned, actor, now)
+        except IntegrityError as exc:
+            return await anyio.to_thread.run_sync(self.lost_race, data, exc)
+
     def intake(self, data: AppealIn, actor: Actor, now: datetime | None = None) -> IntakeResult:
         self._may_create(actor)
         now = now or datetime.now(UTC)
@@ -198,9 +211,7 @@ class AppealService:
                 values, prepared.event, self._window_start(values),
                 values["business_type"] == BusinessType.URGE.value)
             if created_id is not None:
-                appeal = Appeal(**values)
-                appeal.id = created_id
-                return PlannedIntake("created", appeal=appeal)
+                return PlannedIntake("created", appeal=new_appeal_view(values, created_id))
         return PlannedIntake("write", prepared=prepared)
 
     def finish_intake(self, planned: PlannedIntake, actor: Actor, now: datetime) -> IntakeResult:
@@ -218,7 +229,7 @@ class AppealService:
         if data.external_id is None:
             raise exc
         with self.rt.autocommit.connect() as conn:
-            existing_id = run_plan(conn, _first_value(statements.existing_call(data.channel.value,
+            existing_id = run_plan(conn, first_value(statements.existing_call(data.channel.value,
                                                                                data.external_id)))
         if existing_id is None:
             raise exc
@@ -240,9 +251,7 @@ class AppealService:
         appeals, events = Appeal.__table__, AppealEvent.__table__
         appeal_id = session.execute(appeals.insert().returning(appeals.c.id), prepared.values).scalar_one()
         session.execute(events.insert(), dict(prepared.event, appeal_id=appeal_id))
-        appeal = Appeal(**prepared.values)
-        appeal.id = appeal_id
-        return IntakeResult(appeal, "created")
+        return IntakeResult(new_appeal_view(prepared.values, appeal_id), "created")
 
     def _window_start(self, values: dict[str, Any]) -> datetime:
         return values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
@@ -388,7 +397,7 @@ class AppealService:
         appeal.overdue = appeal.overdue or sched.any_late or appeal.warning == "red"
 
     @staticmethod
-    def _state(appeal: Appeal, policy: Policy) -> LifecycleState:
+    def _state(appeal: Appeal | SimpleNamespace, policy: Policy) -> LifecycleState:
         return LifecycleState(
             status=Status(appeal.status), business_type=BusinessType(appeal.business_type),
             callback_required=policy.callback_required,
@@ -536,7 +545,7 @@ class AppealService:
 
     # ------------------------------------------------------------------------------------------ output
 
-    def to_out(self, appeal: Appeal, outcome: str | None = None, reveal: bool = False) -> AppealOut:
+    def to_out(self, appeal: Appeal | SimpleNamespace, outcome: str | None = None, reveal: bool = False) -> AppealOut:
         policy = self.sla.policy_for(appeal.business_type, appeal.topic, appeal.channel)
         clock = ClockState.from_json(appeal.clock)
         sched = schedule(self.sla, policy, AreaClass(appeal.area_class), appeal.channel, clock)

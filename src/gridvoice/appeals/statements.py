@@ -1,6 +1,6 @@
 """The statements of intake, built once (constructing a statement costs more than running it).
 
-Intake is written as a plan of `Step`s (statement + parameters) so that one piece of logic runs on a
+Intake is written as a plan of `Step`s (`gridvoice.store.plans`) so that one piece of logic runs on a
 synchronous SQLAlchemy connection (CLI, SQLite, tests) or an asynchronous psycopg pool (the API on
 PostgreSQL, without a thread hop per request).
 
@@ -19,27 +19,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, TextClause, bindparam, literal, or_, select, text
+from sqlalchemy import TextClause, bindparam, literal, or_, select, text
 
 from gridvoice.appeals.models import Appeal, MergedCall
 from gridvoice.domain import lifecycle
 from gridvoice.org.models import Customer
 from gridvoice.org.service import BY_PHONE, CUSTOMER_FIELDS
+from gridvoice.store.plans import Step
 
 OPEN_STATUSES = tuple(s.value for s in lifecycle.OPEN)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One round trip of a plan: the first row it returns (or None) is sent back into the plan."""
-
-    statement: Executable
-    params: dict[str, Any]
 
 
 EXISTING_CALL = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from gridvoice.domain.taxonomy import BusinessType
@@ -233,6 +234,12 @@ def apply(state: LifecycleState, cmd: Command) -> Transition:
 
 def allowed_actions(state: LifecycleState) -> list[Action]:
     """Actions that `apply` would accept now (given a note and a verdict where needed)."""
+    return list(_allowed(state))
+
+
+@lru_cache(maxsize=4096)
+def _allowed(state: LifecycleState) -> tuple[Action, ...]:
+    # every answer of every appeal shows its actions: a few hundred distinct states, each tried once
     result = []
     for action in Action:
         cmd = Command(action=action, note="x", verdict=Verdict.SATISFIED)
@@ -241,7 +248,7 @@ def allowed_actions(state: LifecycleState) -> list[Action]:
         except IllegalAction:
             continue
         result.append(action)
-    return result
+    return tuple(result)
 
 
 def is_open(status: Status | str) -> bool:
