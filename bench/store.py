@@ -16,16 +16,19 @@ from rich.console import Console
 from sqlalchemy import update
 
 from bench.common import Result, database, percentile, runtime_with_org
-from gridvoice.appeals.models import Appeal
-from gridvoice.appeals.schemas import AppealFilters
+from gridvoice.appeals.files import RawRow, read_rows
+from gridvoice.appeals.models import Appeal, AppealEvent
+from gridvoice.appeals.schemas import AppealFilters, AppealIn
 from gridvoice.appeals.service import AppealService
 from gridvoice.auth.service import Actor
 from gridvoice.domain.roles import Role
+from gridvoice.store.bulk import bulk_insert
 from gridvoice.store.db import analyze
 from gridvoice.synth import texts
 from gridvoice.synth.appeals import CHANNEL_MIX
 
 QUERY_RUNS = 40
+FLOOR_ROWS = 200_000
 
 
 def write_csv(path: Path, rows: int, customers: list[dict], seed: int = 5) -> None:
@@ -122,6 +125,30 @@ def bench_queries(rt, backend: str, rows: int) -> list[Result]:  # type: ignore[
     return results
 
 
+def bench_write_floor(work: Path, csv_path: Path, rows: int, backend: str, console: Console) -> list[Result]:
+    """How fast the store alone takes prepared appeals and their events (bulk writer, the schema's indexes):
+    an upper bound for any import on this machine, since reading, validating and preparing come on top."""
+    home = work / f"floor-{backend}"
+    with database(backend, home) as url:
+        rt, _ = runtime_with_org(url, home, customers=1_000)
+        service, org, actor, now = AppealService(rt), rt.org(), Actor.system(), datetime.now(UTC)
+        prepared = []
+        for row in read_rows(csv_path):
+            if len(prepared) == rows:
+                break
+            if isinstance(row, RawRow):
+                prepared.append(service.prepare(AppealIn.model_validate(row.values), org, None, actor, now))
+        with rt.write_engine.connect() as conn, conn.begin():
+            started = time.perf_counter()
+            bulk_insert(conn, Appeal.__table__, [dict(p.values, id=i) for i, p in enumerate(prepared, 1)])
+            bulk_insert(conn, AppealEvent.__table__, [dict(p.event, appeal_id=i) for i, p in enumerate(prepared, 1)])
+        elapsed = time.perf_counter() - started  # including the commit
+        rt.dispose()
+    console.print(f"write floor {backend}: {len(prepared):,} prepared appeals + events in {elapsed:.1f} s")
+    return [Result(f"store alone: bulk write of {len(prepared):,} prepared appeals + events", backend,
+                   "throughput", len(prepared) / elapsed, "rows/s")]
+
+
 def bench_import_and_queries(work: Path, rows: int, backend: str, only: set[str], console: Console) -> list[Result]:
     home = work / f"store-{backend}"
     csv_path = work / f"appeals-{rows}.csv"
@@ -140,6 +167,7 @@ def bench_import_and_queries(work: Path, rows: int, backend: str, only: set[str]
                 Result(f"import {rows:,} appeals from CSV", backend, "throughput", rows / elapsed, "rows/s", 20_000),
                 Result(f"import {rows:,} appeals from CSV", backend, "peak memory", peak_mib, "MiB", None, False),
             ]
+            results += bench_write_floor(work, csv_path, min(rows, FLOOR_ROWS), backend, console)
         if "queries" in only:
             results += bench_queries(rt, backend, rows)
         rt.dispose()

@@ -28,6 +28,7 @@ from gridvoice.auth.service import Actor
 from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
+from gridvoice.org.service import CUSTOMER_FIELDS, CustomerRecord
 from gridvoice.store.bulk import bulk_insert
 from gridvoice.store.db import analyze, one_of
 
@@ -193,11 +194,6 @@ class AppealImporter:
                 report.rejected += 1
                 report.errors.append(RowError(row.row_no, field_name, reason, row.values))
                 continue
-            nul = next((name for name, value in data if isinstance(value, str) and "\x00" in value), None)
-            if nul is not None:  # PostgreSQL cannot store it: the whole batch would fail on this one row
-                report.rejected += 1
-                report.errors.append(RowError(row.row_no, nul, "contains a NUL character (\\x00)", row.values))
-                continue
             valid.append((row, data))
         # look duplicates up by the validated keys, exactly as they are stored (not by the raw cells)
         ctx.load_external(conn, {(d.channel.value, d.external_id) for _, d in valid if d.external_id is not None})
@@ -281,7 +277,7 @@ class _Context:
     org: Any
     open_index: _OpenIndex
     seen_external: set[tuple[str, str]] = field(default_factory=set)
-    customers: dict[str, Customer | None] = field(default_factory=dict)
+    customers: dict[str, CustomerRecord] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection, service: AppealService) -> _Context:
@@ -319,10 +315,11 @@ class _Context:
             ordered = sorted(values)
             for start in range(0, len(ordered), 500):
                 chunk = ordered[start:start + 500]
-                for row in conn.execute(select(Customer).where(one_of(column, chunk, conn.dialect.name))):
-                    self.customers.setdefault(f"{key}:{getattr(row, key)}", Customer(**row._mapping))
+                query = select(*CUSTOMER_FIELDS).where(one_of(column, chunk, conn.dialect.name))
+                for row in conn.execute(query):  # rows, not ORM objects: a customer per imported row
+                    self.customers.setdefault(f"{key}:{getattr(row, key)}", row)
 
-    def customer(self, customer_no: str | None, phone: str | None) -> Customer | None:
+    def customer(self, customer_no: str | None, phone: str | None) -> CustomerRecord | None:
         if customer_no and (found := self.customers.get(f"customer_no:{customer_no}")):
             return found
         if phone:
