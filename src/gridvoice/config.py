@@ -42,6 +42,9 @@ class Settings:
     request_threads: int = 4
     # PostgreSQL: connections per server worker in the asynchronous pool of the intake path
     async_pool_size: int = 10
+    # lock-out: this many failed logins in a row lock the account for login_lock_minutes
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
 
     @cached_property
     def sla(self) -> SlaConfig:
@@ -71,7 +74,8 @@ class Settings:
 
 _CASTS = {"home": Path, "shared": Path, "sla_policies": Path, "responsibility": Path, "token_minutes": int,
           "sla_check_seconds": int, "request_threads": int,
-          "async_pool_size": int}
+          "async_pool_size": int,
+          "login_max_failures": int, "login_lock_minutes": int}
 _BOOLS = {"scheduler", "debug_endpoints"}
 
 

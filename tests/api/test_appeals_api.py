@@ -41,7 +41,8 @@ def test_token_endpoint(client, module_runtime):
     assert ok.status_code == 200
     assert ok.json()["token_type"] == "bearer" and ok.json()["access_token"]
     me = client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
-    assert me.status_code == 200 and me.json() == {"username": "admin_city", "role": "admin", "org_code": None}
+    assert me.status_code == 200 and me.json() == {"username": "admin_city", "role": "admin", "org_code": None,
+                                                   "must_change_password": False, "scopes": None}
 
     for username, password in (("admin_city", "wrong-password-123"), ("nobody", "correct-horse-battery"),
                                ("admin_city", "")):

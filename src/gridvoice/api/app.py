@@ -23,6 +23,7 @@ from gridvoice.api.deps import ActorCache
 from gridvoice.api.home import render_home
 from gridvoice.appeals.router import router as appeals_router
 from gridvoice.appeals.service import AppealService
+from gridvoice.audit.router import router as audit_router
 from gridvoice.auth.router import router as auth_router
 from gridvoice.errors import BadInput, Conflict, GridvoiceError
 from gridvoice.ops.metrics import Metrics, route_template
@@ -152,6 +153,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(org_router)
     api.include_router(appeals_router)
+    api.include_router(audit_router)
     if runtime.settings.debug_endpoints:
         @api.get("/_debug/sleep", include_in_schema=False)
         async def _sleep(seconds: float = 1.0) -> dict[str, float]:

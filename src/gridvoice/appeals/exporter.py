@@ -18,10 +18,13 @@ from gridvoice.appeals.files import HEADERS_ZH
 from gridvoice.appeals.models import Appeal
 from gridvoice.appeals.schemas import AppealFilters
 from gridvoice.appeals.service import AppealService
-from gridvoice.auth.service import Actor
+from gridvoice.audit.service import record
+from gridvoice.auth.service import Actor, require
 from gridvoice.domain import privacy
 from gridvoice.domain.clock import LOCAL_TZ
+from gridvoice.domain.roles import Permission
 from gridvoice.errors import BadInput
+from gridvoice.ops.spreadsheet import csv_safe
 
 COLUMNS = ("id", "channel", "external_id", "received_at", "content", "customer_no", "customer_name", "phone",
            "address", "org_unit", "county", "station", "transformer_area", "business_type", "topic", "factor",
@@ -55,28 +58,22 @@ def export_appeals(service: AppealService, filters: AppealFilters, actor: Actor,
         raise BadInput("out", f"unsupported file type '{suffix}'; use .csv, .xlsx or .parquet")
     if lang not in ("zh", "en"):
         raise BadInput("lang", "one of zh, en")
+    require(actor, Permission.EXPORT_APPEALS)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = _rows(service, filters, actor)
     headers = [HEADERS_ZH.get(c, c) if lang == "zh" else c for c in COLUMNS]
-    if suffix == ".parquet":
-        return _parquet(rows, out)
-    if suffix == ".csv":
-        return _csv(rows, out, headers)
-    return _xlsx(rows, out, headers)
+    write = {".parquet": lambda: _parquet(rows, out), ".csv": lambda: _csv(rows, out, headers)}.get(
+        suffix, lambda: _xlsx(rows, out, headers))
+    count = write()
+    with service.rt.writes.begin() as session:
+        record(session, actor, "appeals.export", "export", out.name,
+               details={"rows": count, "format": suffix, "masked": True,
+                        "filters": filters.model_dump(mode="json", exclude_none=True)})
+    return count
 
 
 def _people_row(row: dict[str, Any]) -> list[Any]:
     return [_local(row[c]) if c in _TIMES else row[c] for c in COLUMNS]
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: Any) -> Any:
-    """Customer-written text starting like a formula is quoted so a spreadsheet shows it, never runs it."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _csv(rows: Iterator[dict[str, Any]], out: Path, headers: list[str]) -> int:
@@ -85,7 +82,7 @@ def _csv(rows: Iterator[dict[str, Any]], out: Path, headers: list[str]) -> int:
         writer = csv.writer(fh)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([_csv_safe(v) for v in _people_row(row)])
+            writer.writerow([csv_safe(v) for v in _people_row(row)])
             n += 1
     return n
 

@@ -208,6 +208,24 @@ class AppealFilters(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+class RevealIn(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _reason(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+
+class PersonalData(BaseModel):
+    """Unmasked personal data of one appeal (POST /appeals/{id}/reveal; audited)."""
+
+    customer_no: str | None
+    customer_name: str | None
+    phone: str | None
+    address: str | None
+
+
 class SupervisionRow(BaseModel):
     unit: str
     unit_name: str

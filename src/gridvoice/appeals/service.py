@@ -27,13 +27,16 @@ from gridvoice.appeals.schemas import (
     AppealOut,
     EventIn,
     EventOut,
+    PersonalData,
     SlaCheckResult,
     SupervisionRow,
 )
 from gridvoice.appeals.statements import repeat_filter
-from gridvoice.auth.service import Actor
+from gridvoice.audit.service import record
+from gridvoice.auth.service import Actor, require
 from gridvoice.domain import lifecycle, privacy, roles
 from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
+from gridvoice.domain.roles import Permission
 from gridvoice.domain.routing import territory_for
 from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
 from gridvoice.domain.taxonomy import BusinessType, factor_of
@@ -187,8 +190,7 @@ class AppealService:
 
     @staticmethod
     def _may_create(actor: Actor) -> None:
-        if not roles.may_create(actor.role):
-            raise Forbidden(f"role '{actor.role}' may not register appeals")
+        require(actor, Permission.CREATE_APPEAL)
 
     def intake_plan(self, data: AppealIn, actor: Actor, now: datetime) -> IntakePlan:
         """The reads and, on PostgreSQL, the one-statement write of an intake, as round trips.
@@ -295,6 +297,8 @@ class AppealService:
 
     def act(self, appeal_id: int, event: EventIn, actor: Actor, now: datetime | None = None) -> Appeal:
         now = now or datetime.now(UTC)
+        if actor.is_key:
+            raise Forbidden(f"API key '{actor.username}' may not take lifecycle actions (no scope grants them)")
         if not roles.may_act(actor.role, event.action):
             raise Forbidden(f"role '{actor.role}' may not '{event.action.value}'")
         try:
@@ -441,7 +445,23 @@ class AppealService:
             raise NotFound(f"appeal {appeal_id} not found")
         return appeal
 
+    def reveal(self, appeal_id: int, actor: Actor, reason: str) -> PersonalData:
+        """The unmasked personal data of one appeal, for a stated reason; who, what, when and why are audited."""
+        require(actor, Permission.REVEAL_PERSONAL_DATA)
+        if not reason or not reason.strip():
+            raise BadInput("reason", "say why the unmasked data is needed (it is recorded)")
+        with self.rt.writes.begin() as session:
+            appeal = session.scalar(self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor))
+            if appeal is None:
+                raise NotFound(f"appeal {appeal_id} not found")
+            data = PersonalData(customer_no=appeal.customer_no, customer_name=appeal.customer_name,
+                                phone=appeal.phone, address=appeal.address)
+            record(session, actor, "personal_data.reveal", "appeal", appeal_id, reason.strip(),
+                   details={"fields": [k for k, v in data.model_dump().items() if v]})
+            return data
+
     def get(self, appeal_id: int, actor: Actor) -> AppealDetail:
+        require(actor, Permission.READ_APPEALS)
         with self.rt.sessions() as session:
             appeal = session.scalar(self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor))
             if appeal is None:
@@ -453,6 +473,7 @@ class AppealService:
                                 events=[EventOut.model_validate(e, from_attributes=True) for e in events])
 
     def filtered(self, filters: AppealFilters, actor: Actor) -> Select[Any]:
+        require(actor, Permission.READ_APPEALS)
         conds = []
         for name in ("status", "business_type", "topic", "channel", "warning", "department", "urgent"):
             value = getattr(filters, name)
@@ -490,6 +511,7 @@ class AppealService:
 
     def supervision(self, actor: Actor, level: str = "county") -> list[SupervisionRow]:
         """Yellow and red appeals per unit and department: the 督办 board."""
+        require(actor, Permission.SUPERVISE)
         if level not in ("county", "station", "org_unit"):
             raise BadInput("level", "one of county, station, org_unit")
         # group in the order of the covering index (warning, county, station, department): the planner then

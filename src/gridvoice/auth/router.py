@@ -1,17 +1,24 @@
-"""POST /api/v1/auth/token — OAuth2 password flow returning a bearer token."""
+"""Auth, users and API keys under /api/v1: tokens, password changes, user and key administration."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from gridvoice.api.deps import ActorDep, RuntimeDep
-from gridvoice.auth.service import AuthError, authenticate, issue_token
+from gridvoice.api.deps import ActorDep, AnyActorDep, RuntimeDep
+from gridvoice.auth.admin import AccessAdmin
+from gridvoice.auth.service import AuthError, issue_token
+from gridvoice.domain.roles import Role, Scope
 
 router = APIRouter(tags=["auth"])
+Username = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.]+$")]
+OrgCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+Reason = Annotated[str, Field(max_length=500)]
 
 
 class Token(BaseModel):
@@ -23,20 +30,152 @@ class Me(BaseModel):
     username: str
     role: str
     org_code: str | None
+    must_change_password: bool = False
+    scopes: list[str] | None = None
+
+
+class PasswordChange(BaseModel):
+    old_password: Annotated[str, Field(min_length=1, max_length=200)]
+    new_password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    org_code: str | None
+    active: bool
+    locked: bool
+    must_change_password: bool
+
+
+class UserCreate(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.]+$")]
+    role: Role
+    org_code: OrgCode | None = None
+    password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+
+
+class UserCreated(UserOut):
+    initial_password: str | None = None  # generated when none was given; shown once
+
+
+class UserUpdate(BaseModel):
+    role: Role | None = None
+    org_code: OrgCode | None = None
+    whole_company: bool = False  # True: remove the territory binding (sees the whole company)
+    active: bool | None = None
+    reason: Reason = ""
+
+
+class ResetIn(BaseModel):
+    reason: Reason = ""
+
+
+class TemporaryPassword(BaseModel):
+    username: str
+    temporary_password: str
+
+
+class ApiKeyCreate(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
+    role: Role = Role.AGENT
+    org_code: OrgCode | None = None
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    role: str
+    org_code: str | None
+    created_by: str
+    created_at: datetime
+    revoked: bool
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str  # the secret, shown once
+
+
+async def _admin(runtime: RuntimeDep) -> AccessAdmin:
+    return AccessAdmin(runtime)
+
+
+AdminDep = Annotated[AccessAdmin, Depends(_admin)]
 
 
 @router.post("/auth/token", response_model=Token)
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep) -> Token:
+def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep, admin: AdminDep) -> Token:
     try:
-        with runtime.sessions() as session:
-            user = authenticate(session, form.username, form.password)
-            access = issue_token(user, runtime.settings.resolved_secret_key(), runtime.settings.token_minutes)
+        user = admin.login(form.username, form.password)
     except AuthError as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc),
                             headers={"WWW-Authenticate": "Bearer"}) from exc
-    return Token(access_token=access)
+    return Token(access_token=issue_token(user, runtime.settings.resolved_secret_key(),
+                                          runtime.settings.token_minutes))
 
 
 @router.get("/auth/me", response_model=Me)
-def me(actor: ActorDep) -> Me:
-    return Me(username=actor.username, role=actor.role.value, org_code=actor.org_code)
+def me(actor: AnyActorDep) -> Me:
+    return Me(username=actor.username, role=actor.role.value, org_code=actor.org_code,
+              must_change_password=actor.must_change_password,
+              scopes=sorted(actor.scopes) if actor.scopes is not None else None)
+
+
+def _forget(request: Request, username: str) -> None:
+    # cached actors would keep the old role, territory or password state for up to the cache's TTL
+    request.app.state.actor_cache.forget(username)
+
+
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(body: PasswordChange, actor: AnyActorDep, admin: AdminDep, request: Request) -> None:
+    if actor.is_key:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "API keys have no password")
+    admin.change_own_password(actor, body.old_password, body.new_password)
+    _forget(request, actor.username)
+
+
+@router.get("/users", response_model=list[UserOut], tags=["users"])
+def list_users(actor: ActorDep, admin: AdminDep) -> list[UserOut]:
+    return [UserOut(**asdict(u)) for u in admin.list_users(actor)]
+
+
+@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED, tags=["users"])
+def create_user(body: UserCreate, actor: ActorDep, admin: AdminDep) -> UserCreated:
+    view, generated = admin.create_user(actor, body.username, body.role.value, body.org_code, body.password)
+    return UserCreated(**asdict(view), initial_password=generated)
+
+
+@router.patch("/users/{username}", response_model=UserOut, tags=["users"])
+def update_user(username: Username, body: UserUpdate, actor: ActorDep, admin: AdminDep,
+                request: Request) -> UserOut:
+    view = admin.update_user(actor, username, role=body.role.value if body.role else None, org_code=body.org_code,
+                             clear_org=body.whole_company, active=body.active, reason=body.reason)
+    _forget(request, username)
+    return UserOut(**asdict(view))
+
+
+@router.post("/users/{username}/reset-password", response_model=TemporaryPassword, tags=["users"])
+def reset_password(username: Username, body: ResetIn, actor: ActorDep, admin: AdminDep,
+                   request: Request) -> TemporaryPassword:
+    temporary = admin.reset_password(actor, username, body.reason)
+    _forget(request, username)
+    return TemporaryPassword(username=username, temporary_password=temporary)
+
+
+@router.get("/api-keys", response_model=list[ApiKeyOut], tags=["api-keys"])
+def list_keys(actor: ActorDep, admin: AdminDep) -> list[ApiKeyOut]:
+    return [ApiKeyOut(**asdict(k)) for k in admin.list_keys(actor)]
+
+
+@router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, tags=["api-keys"])
+def create_key(body: ApiKeyCreate, actor: ActorDep, admin: AdminDep) -> ApiKeyCreated:
+    view, secret = admin.create_key(actor, body.name, [s.value for s in body.scopes], body.role.value, body.org_code)
+    return ApiKeyCreated(**asdict(view), key=secret)
+
+
+@router.delete("/api-keys/{key_id}", response_model=ApiKeyOut, tags=["api-keys"])
+def revoke_key(key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: ActorDep, admin: AdminDep) -> ApiKeyOut:
+    return ApiKeyOut(**asdict(admin.revoke_key(actor, key_id)))

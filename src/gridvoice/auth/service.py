@@ -1,7 +1,9 @@
-"""Users, argon2 password hashes and bearer tokens."""
+"""Users, argon2 password hashes, lock-out, bearer tokens and API keys; who may do what (`require`)."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,9 +13,9 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridvoice.auth.models import User
-from gridvoice.domain.roles import Role
-from gridvoice.errors import BadInput
+from gridvoice.auth.models import ApiKey, User
+from gridvoice.domain.roles import Permission, Role, Scope, may, scopes_allow
+from gridvoice.errors import BadInput, Forbidden, NotFound
 
 _hasher = PasswordHash((Argon2Hasher(),))
 # verifying against a dummy hash for unknown users keeps response time from revealing which usernames exist
@@ -25,17 +27,41 @@ class AuthError(Exception):
     pass
 
 
+class AccountLocked(AuthError):
+    def __init__(self, message: str, user: User, just_locked: bool) -> None:
+        super().__init__(message)
+        self.user = user
+        self.just_locked = just_locked
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a user, or the system itself (jobs, seeding)."""
+    """Who is acting: a user, an API key (with scopes), or the system itself (jobs, seeding)."""
 
     username: str
     role: Role
     org_code: str | None = None
+    scopes: frozenset[str] | None = None  # None: a person, bounded by the role; a key: its scopes too
+    must_change_password: bool = False
 
     @classmethod
     def system(cls) -> Actor:
         return cls("system", Role.ADMIN, None)
+
+    @property
+    def is_key(self) -> bool:
+        return self.scopes is not None
+
+
+def allowed(actor: Actor, permission: Permission) -> bool:
+    return may(actor.role, permission) and scopes_allow(actor.scopes, permission)
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """The one check every adapter goes through (API, console, CLI, exports)."""
+    if not allowed(actor, permission):
+        who = f"API key '{actor.username}'" if actor.is_key else f"role '{actor.role.value}'"
+        raise Forbidden(f"{who} may not {permission.value}")
 
 
 def hash_password(password: str) -> str:
@@ -54,8 +80,7 @@ def create_user(session: Session, username: str, role: str, org_code: str | None
         role_value = Role(role)
     except ValueError:
         raise BadInput("role", f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInput("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    check_password_rules(password)
     if org_code is not None and known_org is not None and org_code not in known_org:
         raise BadInput("org", f"unknown org unit '{org_code}'")
     if session.scalar(select(User).where(User.username == username)) is not None:
@@ -67,13 +92,74 @@ def create_user(session: Session, username: str, role: str, org_code: str | None
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
+@dataclass(frozen=True)
+class LockoutPolicy:
+    max_failures: int = 5
+    lock_minutes: int = 15
+
+
+def authenticate(session: Session, username: str, password: str, policy: LockoutPolicy = LockoutPolicy(),
+                 now: datetime | None = None) -> User:
+    """The user, or AuthError. In a write session: failures are counted and the account locks after
+    `policy.max_failures` in a row; a locked account refuses even the right password until the lock ends."""
+    now = now or datetime.now(UTC)
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         verify_password(password, _DUMMY_HASH)
         raise AuthError("invalid username or password")
+    locked = "account locked after repeated failed logins; try again later or ask an admin to reset it"
+    if user.locked_until is not None and user.locked_until > now:
+        verify_password(password, _DUMMY_HASH)
+        raise AccountLocked(locked, user, just_locked=False)
     if not verify_password(password, user.password_hash):
+        user.failed_logins += 1
+        if user.failed_logins >= policy.max_failures:
+            user.locked_until = now + timedelta(minutes=policy.lock_minutes)
+            user.failed_logins = 0
+            raise AccountLocked(f"invalid username or password; {locked}", user, just_locked=True)
         raise AuthError("invalid username or password")
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInput("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def change_password(session: Session, username: str, old: str, new: str) -> User:
+    """A user changes their own password (the old one proves it is them)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not verify_password(old, user.password_hash):
+        raise BadInput("old_password", "does not match the current password")
+    check_password_rules(new)
+    if verify_password(new, user.password_hash):
+        raise BadInput("new_password", "must differ from the current password")
+    _set_password(user, new, must_change=False)
+    return user
+
+
+def reset_password(session: Session, username: str, new: str) -> User:
+    """An admin sets a temporary password; the user must choose a new one at the next login."""
+    user = get_user(session, username)
+    check_password_rules(new)
+    _set_password(user, new, must_change=True)
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def _set_password(user: User, password: str, must_change: bool) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = datetime.now(UTC)
+    user.must_change_password = must_change
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"user '{username}' not found")
     return user
 
 
@@ -93,4 +179,45 @@ def actor_from_token(session: Session, token: str, secret: str) -> Actor:
     if user is None or not user.active:
         raise AuthError("user no longer active")
     # role and territory come from the store, not the token, so a change takes effect at once
-    return Actor(user.username, Role(user.role), user.org_code)
+    return Actor(user.username, Role(user.role), user.org_code, must_change_password=user.must_change_password)
+
+
+# ---------------------------------------------------------------------------------------------- API keys
+
+KEY_PREFIX = "gvk_"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, name: str, scopes: list[str], role: str, org_code: str | None,
+                   created_by: str, known_org: set[str] | None = None) -> tuple[ApiKey, str]:
+    """A new key and its secret (shown once; only its digest is stored)."""
+    if not name or len(name) > 64 or not name.replace("_", "").replace("-", "").isalnum():
+        raise BadInput("name", "1-64 letters, digits, '_' or '-'")
+    unknown = [s for s in scopes if s not in {x.value for x in Scope}]
+    if not scopes or unknown:
+        raise BadInput("scopes", f"one or more of {', '.join(x.value for x in Scope)}; unknown: {unknown}")
+    try:
+        Role(role)
+    except ValueError:
+        raise BadInput("role", f"unknown role '{role}'") from None
+    if org_code is not None and known_org is not None and org_code not in known_org:
+        raise BadInput("org", f"unknown org unit '{org_code}'")
+    if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
+        raise BadInput("name", f"an API key named '{name}' already exists")
+    prefix = secrets.token_hex(4)
+    secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(name=name, prefix=prefix, key_digest=_digest(secret), scopes=sorted(set(scopes)), role=role,
+                 org_code=org_code, created_by=created_by)
+    session.add(key)
+    session.flush()
+    return key, secret
+
+
+def actor_from_api_key(session: Session, secret: str) -> Actor:
+    key = session.scalar(select(ApiKey).where(ApiKey.key_digest == _digest(secret)))
+    if key is None or key.revoked_at is not None:
+        raise AuthError("invalid or revoked API key")
+    return Actor(f"key:{key.name}", Role(key.role), key.org_code, frozenset(key.scopes))

@@ -55,3 +55,60 @@ def may_act(role: Role | str, action: Action | str) -> bool:
 
 def may_create(role: Role | str) -> bool:
     return Role(role) in CREATE_APPEAL_ROLES
+
+
+class Permission(StrEnum):
+    """What a role may do besides lifecycle actions (those are in ACTION_ROLES)."""
+
+    CREATE_APPEAL = "create_appeal"
+    READ_APPEALS = "read_appeals"
+    EXPORT_APPEALS = "export_appeals"
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"  # see names, phones, addresses, 户号 unmasked (audited)
+    SUPERVISE = "supervise"  # the 督办 board and the SLA check
+    DUTY_VIEW = "duty_view"  # the 总值长 screen
+    MANAGE_USERS = "manage_users"  # create, change role/territory, deactivate, reset passwords
+    MANAGE_API_KEYS = "manage_api_keys"
+    EDIT_CONFIG = "edit_config"  # responsibility matrix, SLA policies
+    READ_AUDIT = "read_audit"
+
+
+_EVERYONE = frozenset(Role)
+_OPERATIONS = frozenset({Role.DISPATCHER, Role.DUTY_OFFICER, Role.ADMIN})
+ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.CREATE_APPEAL: CREATE_APPEAL_ROLES,
+    Permission.READ_APPEALS: _EVERYONE,
+    Permission.EXPORT_APPEALS: frozenset(_OPERATIONS | {Role.COUNTY_MANAGER, Role.CITY_SUPERVISOR, Role.ANALYST}),
+    # staff who talk to the customer or go to the site; analysts and managers work on masked data
+    Permission.REVEAL_PERSONAL_DATA: frozenset(_OPERATIONS | {Role.AGENT, Role.HANDLER}),
+    Permission.SUPERVISE: frozenset(_OPERATIONS | {Role.COUNTY_MANAGER, Role.CITY_SUPERVISOR}),
+    Permission.DUTY_VIEW: frozenset({Role.DUTY_OFFICER, Role.DISPATCHER, Role.CITY_SUPERVISOR, Role.ADMIN}),
+    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.MANAGE_API_KEYS: frozenset({Role.ADMIN}),
+    Permission.EDIT_CONFIG: frozenset({Role.ADMIN}),
+    Permission.READ_AUDIT: frozenset({Role.ADMIN}),
+}
+
+
+class Scope(StrEnum):
+    """What an API key of a channel integration may do (the key's role and territory bound it further)."""
+
+    APPEALS_CREATE = "appeals:create"
+    APPEALS_READ = "appeals:read"
+
+
+_SCOPE_VALUES = frozenset(s.value for s in Scope)
+SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
+    Scope.APPEALS_CREATE: frozenset({Permission.CREATE_APPEAL}),
+    Scope.APPEALS_READ: frozenset({Permission.READ_APPEALS}),
+}
+
+
+def may(role: Role | str, permission: Permission | str) -> bool:
+    return Role(role) in ROLE_PERMISSIONS[Permission(permission)]
+
+
+def scopes_allow(scopes: frozenset[str] | None, permission: Permission) -> bool:
+    """None: a person, bounded by the role alone; a key: only what one of its scopes grants."""
+    if scopes is None:
+        return True
+    return any(permission in SCOPE_PERMISSIONS[Scope(s)] for s in scopes if s in _SCOPE_VALUES)
