@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -32,10 +32,14 @@ users_app = typer.Typer(help="Users of the console and API.", no_args_is_help=Tr
 import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
 export_app = typer.Typer(help="Export data files.", no_args_is_help=True)
 sla_app = typer.Typer(help="SLA clocks and warnings.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys of channel integrations (95598, 12345, apps).", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(sla_app, name="sla")
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 err = Console(stderr=True)
 T = TypeVar("T")
@@ -197,6 +201,89 @@ def users_create(
     err.print(f"created user '{username}' ({role}, {org or 'whole company'})")
     if generated:
         print(f"password: {secret}")
+
+
+def _access() -> Any:
+    from gridvoice.auth.admin import AccessAdmin
+
+    rt = runtime()
+    rt.init_schema()
+    return AccessAdmin(rt)
+
+
+@users_app.command("list")
+def users_list(format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
+    """Users with role, territory and whether they are active or locked out."""
+    from dataclasses import asdict
+
+    users = guarded(lambda: _access().list_users(_system_actor()))
+    if format == OutputFormat.json:
+        emit_json([asdict(u) for u in users])
+        return
+    for u in users:
+        flags = [f for f, on in (("inactive", not u.active), ("locked", u.locked),
+                                 ("must change password", u.must_change_password)) if on]
+        print(f"{u.username}\t{u.role}\t{u.org_code or '(whole company)'}\t{', '.join(flags)}")
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: Annotated[str, typer.Argument(help="login name")],
+    reason: Annotated[str, typer.Option(help="why (recorded in the audit trail)")] = "",
+) -> None:
+    """Set a temporary password (printed once) and unlock; the user must choose a new one at next login."""
+    temporary = guarded(lambda: _access().reset_password(_system_actor(), username, reason))
+    err.print(f"password of '{username}' reset; it must be changed at the next login")
+    print(f"temporary password: {temporary}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="the integration, e.g. hotline-95598")],
+    scope: Annotated[list[str], typer.Option(help="appeals:create and/or appeals:read (repeat the option)")],
+    role: Annotated[str, typer.Option(help="role the key acts with")] = "agent",
+    org: Annotated[str | None, typer.Option(help="territory; omit for the whole company")] = None,
+) -> None:
+    """Create an API key; the key is printed once (only its digest is stored)."""
+    view, secret = guarded(lambda: _access().create_key(_system_actor(), name, scope, role, org))
+    err.print(f"API key '{view.name}' (id {view.id}, scopes {', '.join(view.scopes)}) created; send it as X-API-Key")
+    print(secret)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(min=1)],
+                reason: Annotated[str, typer.Option(help="why (recorded in the audit trail)")] = "") -> None:
+    """Revoke an API key at once."""
+    view = guarded(lambda: _access().revoke_key(_system_actor(), key_id, reason))
+    err.print(f"API key '{view.name}' revoked")
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Annotated[Path, typer.Option(help="CSV file to write")],
+    actor: Annotated[str | None, typer.Option(help="only this user")] = None,
+    action: Annotated[str | None, typer.Option(help="only this action, e.g. personal_data.reveal")] = None,
+    since: Annotated[datetime | None, typer.Option("--from", help="from this time (UTC)")] = None,
+    until: Annotated[datetime | None, typer.Option("--to", help="before this time (UTC)")] = None,
+) -> None:
+    """Write the audit trail (with the appeal timeline) to CSV; the export itself is recorded."""
+    from gridvoice.audit.service import AuditQuery, export_csv
+
+    rt = runtime()
+    query = AuditQuery(actor=actor, action=action, at_from=_utc(since), at_to=_utc(until))
+
+    def run() -> None:
+        with rt.writes.begin() as session:
+            text = "".join(export_csv(session, _system_actor(), query))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+
+    guarded(run)
+    err.print(f"wrote {out}")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 # ---------------------------------------------------------------------------------------------- appeals

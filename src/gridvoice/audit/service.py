@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,7 +103,7 @@ def export_csv(session: Session, actor: Actor, query: AuditQuery, limit: int = 1
     writer.writerow(EXPORT_HEADERS_ZH)
     for row in rows:
         writer.writerow([row.at.isoformat(), row.actor, row.role, row.action, row.target_type, row.target_id,
-                         csv_safe(row.reason), csv_safe(str(row.details))])
+                         csv_safe(row.reason), csv_safe(json.dumps(row.details or {}, ensure_ascii=False))])
     yield buffer.getvalue()
 
 
