@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridvoice.config import Settings, load_settings
 from gridvoice.domain.labelling import KeywordLabeller, Labeller
+from gridvoice.domain.routing import ResponsibilityMatrix
+from gridvoice.domain.sla import SlaConfig
 from gridvoice.org.service import OrgDirectory
+from gridvoice.rulesets.service import RuleCache
 from gridvoice.store.db import autocommit_engine, make_engine, make_session_factory, write_engine
 from gridvoice.store.migrate import upgrade
 
@@ -51,6 +54,19 @@ class Runtime:
     @cached_property
     def write_engine(self) -> Engine:
         return write_engine(self.engine)
+
+    @cached_property
+    def rules(self) -> RuleCache:
+        """SLA policies and responsibility matrix in force: the files until an admin stores a version."""
+        return RuleCache(self.sessions, lambda: (self.settings.sla, self.settings.matrix))
+
+    @property
+    def sla(self) -> SlaConfig:
+        return self.rules.get().sla
+
+    @property
+    def matrix(self) -> ResponsibilityMatrix:
+        return self.rules.get().matrix
 
     def init_schema(self) -> None:
         upgrade(self.engine)

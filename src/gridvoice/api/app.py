@@ -28,6 +28,7 @@ from gridvoice.auth.router import router as auth_router
 from gridvoice.errors import BadInput, Conflict, GridvoiceError
 from gridvoice.ops.metrics import Metrics, route_template
 from gridvoice.org.router import router as org_router
+from gridvoice.rulesets.router import router as rules_router
 from gridvoice.runtime import Runtime
 
 log = logging.getLogger("gridvoice.api")
@@ -154,6 +155,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     api.include_router(org_router)
     api.include_router(appeals_router)
     api.include_router(audit_router)
+    api.include_router(rules_router)
     if runtime.settings.debug_endpoints:
         @api.get("/_debug/sleep", include_in_schema=False)
         async def _sleep(seconds: float = 1.0) -> dict[str, float]:

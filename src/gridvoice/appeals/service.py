@@ -31,18 +31,19 @@ from gridvoice.appeals.schemas import (
     SlaCheckResult,
     SupervisionRow,
 )
-from gridvoice.appeals.statements import repeat_filter
+from gridvoice.appeals.statements import OPEN_STATUSES, repeat_filter
 from gridvoice.audit.service import record
 from gridvoice.auth.service import Actor, require
 from gridvoice.domain import lifecycle, privacy, roles
 from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
 from gridvoice.domain.roles import Permission
-from gridvoice.domain.routing import territory_for
-from gridvoice.domain.sla import AreaClass, ClockState, Policy, record_action, schedule
+from gridvoice.domain.routing import ResponsibilityMatrix, territory_for
+from gridvoice.domain.sla import AreaClass, ClockState, Policy, SlaConfig, record_action, schedule
 from gridvoice.domain.taxonomy import BusinessType, factor_of
 from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
 from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory
 from gridvoice.runtime import Runtime
+from gridvoice.store.db import one_of
 from gridvoice.store.plans import Step, first_value, run_plan
 
 INTAKE_ACTION = "accept"
@@ -88,8 +89,14 @@ IntakePlan = Generator[Step, Any, PlannedIntake]
 class AppealService:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.sla = runtime.settings.sla
-        self.matrix = runtime.settings.matrix
+
+    @property
+    def sla(self) -> SlaConfig:
+        return self.rt.sla  # the rules in force: an admin's new version applies without a restart
+
+    @property
+    def matrix(self) -> ResponsibilityMatrix:
+        return self.rt.matrix
 
     # ------------------------------------------------------------------------------------------ intake
 
@@ -374,6 +381,46 @@ class AppealService:
         return {"appeal_id": appeal.id, "seq": appeal.version, "action": cmd.action.value, "actor": actor,
                 "at": now, "note": cmd.note, "status_before": before_status, "status_after": appeal.status,
                 "data": data}
+
+    def recompute_clocks(self, session: Session, actor: Actor, config: SlaConfig | None = None,
+                         now: datetime | None = None) -> int:
+        """Recompute the due times of every open appeal under `config` (default: the policies in force), in
+        the caller's transaction. Each appeal whose deadlines change gets a visible `recompute` event."""
+        now = now or datetime.now(UTC)
+        config = config or self.sla
+        ids = list(session.scalars(select(Appeal.id).where(Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)))
+        changed = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for appeal in session.scalars(select(Appeal).where(one_of(Appeal.id, chunk, session.bind.dialect.name))):
+                event = self._recompute(appeal, config, actor.username, now)
+                if event is not None:
+                    session.add(AppealEvent(**event))
+                    changed += 1
+            session.flush()
+        return changed
+
+    def _recompute(self, appeal: Appeal, config: SlaConfig, actor: str, now: datetime) -> dict[str, Any] | None:
+        policy = config.policy_for(appeal.business_type, appeal.topic, appeal.channel)
+        sched = schedule(config, policy, AreaClass(appeal.area_class), appeal.channel,
+                         ClockState.from_json(appeal.clock))
+        before = {"next_due_at": appeal.next_due_at, "warning": appeal.warning,
+                  "policy_version": appeal.policy_version}
+        after = {"next_due_at": sched.next_due, "warning": sched.warning_at(now).value,
+                 "policy_version": config.version}
+        if before == after and appeal.next_yellow_at == sched.next_yellow:
+            return None
+        appeal.next_due_at, appeal.next_yellow_at = sched.next_due, sched.next_yellow
+        appeal.warning, appeal.policy_version = after["warning"], config.version
+        appeal.overdue = appeal.overdue or after["warning"] == "red"
+        appeal.updated_at = now
+        appeal.version += 1
+        note = (f"时限已按新版时限规则 {config.version} 重新计算 "
+                f"(deadlines recomputed under SLA policies {config.version})")
+        as_text = {k: {n: v.isoformat() if isinstance(v, datetime) else v for n, v in d.items()}
+                   for k, d in (("before", before), ("after", after))}
+        return {"appeal_id": appeal.id, "seq": appeal.version, "action": "recompute", "actor": actor, "at": now,
+                "note": note, "status_before": appeal.status, "status_after": appeal.status, "data": as_text}
 
     def _reroute(self, appeal: Appeal, extra: dict[str, Any]) -> None:
         if extra.get("department"):
