@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from gridvoice.api.fields import no_nul
 from gridvoice.domain.clock import LOCAL_TZ
 from gridvoice.domain.lifecycle import Action, Status, Verdict
 from gridvoice.domain.sla import Warning
@@ -28,13 +29,6 @@ def as_utc(value: datetime) -> datetime:
         return value.astimezone(UTC)
     except OverflowError:
         raise ValueError("date and time out of range") from None
-
-
-def _no_nul(value: Any) -> Any:
-    """NUL cannot be stored by PostgreSQL and never belongs in an appeal: refuse it by name."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("contains a NUL character")
-    return value
 
 
 class AppealIn(BaseModel):
@@ -72,7 +66,7 @@ class AppealIn(BaseModel):
                      "transformer_area", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
-        value = _no_nul(value)
+        value = no_nul(value)
         if isinstance(value, str) and not value.strip():
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -83,7 +77,7 @@ class AppealIn(BaseModel):
     @field_validator("content", mode="before")
     @classmethod
     def _content(cls, value: Any) -> Any:
-        return _no_nul(value)
+        return no_nul(value)
 
     @field_validator("business_type", "topic", "urgent", mode="before")
     @classmethod
@@ -106,7 +100,7 @@ class EventIn(BaseModel):
     @field_validator("note", mode="before")
     @classmethod
     def _note(cls, value: Any) -> Any:
-        return _no_nul(value)
+        return no_nul(value)
     duplicate_of: int | None = Field(default=None, ge=1, le=MAX_ID)
     department: Department | None = None
     org_unit: Code | None = None
@@ -204,7 +198,7 @@ class AppealFilters(BaseModel):
     @field_validator("org_unit", "q", mode="before")
     @classmethod
     def _blank(cls, value: Any) -> Any:
-        value = _no_nul(value)
+        value = no_nul(value)
         return None if isinstance(value, str) and not value.strip() else value
 
 
@@ -214,7 +208,7 @@ class RevealIn(BaseModel):
     @field_validator("reason", mode="before")
     @classmethod
     def _reason(cls, value: Any) -> Any:
-        return _no_nul(value)
+        return no_nul(value)
 
 
 class PersonalData(BaseModel):

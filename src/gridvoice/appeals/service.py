@@ -183,7 +183,7 @@ class AppealService:
                 return IntakeResult(planned.appeal, planned.outcome)
             return await anyio.to_thread.run_sync(self.finish_intake, planned, actor, now)
         except IntegrityError as exc:
-            return await anyio.to_thread.run_sync(self.lost_race, data, exc)
+            return await anyio.to_thread.run_sync(self.lost_race, data, exc, actor)
 
     def intake(self, data: AppealIn, actor: Actor, now: datetime | None = None) -> IntakeResult:
         self._may_create(actor)
@@ -193,7 +193,7 @@ class AppealService:
                 planned = run_plan(conn, self.intake_plan(data, actor, now))
             return self.finish_intake(planned, actor, now)
         except IntegrityError as exc:
-            return self.lost_race(data, exc)
+            return self.lost_race(data, exc, actor)
 
     @staticmethod
     def _may_create(actor: Actor) -> None:
@@ -214,7 +214,12 @@ class AppealService:
         if customer is None and data.phone:
             customer = yield statements.customer_by_phone(data.phone)
         prepared = self.prepare(data, org, customer, actor, now)
-        if self.rt.engine.dialect.name == "postgresql":
+        if actor.org_code is not None and not org.is_within(prepared.values["org_unit"], actor.org_code):
+            raise Forbidden(f"the appeal belongs to {prepared.values['org_unit']}, outside your territory "
+                            f"{actor.org_code}")
+        # one statement for company-wide callers; a territory-bound caller's repeat-call search is limited to
+        # its territory, which the transactional path applies
+        if self.rt.engine.dialect.name == "postgresql" and actor.org_code is None:
             values = prepared.values
             _, created_id = yield statements.insert_unless_repeat(
                 values, prepared.event, self._window_start(values),
@@ -228,12 +233,20 @@ class AppealService:
         if planned.appeal is not None:
             return IntakeResult(planned.appeal, planned.outcome)
         if planned.appeal_id is not None:
-            return IntakeResult(self._load(planned.appeal_id), planned.outcome)
+            return IntakeResult(self._load_visible(planned.appeal_id, actor), planned.outcome)
         assert planned.prepared is not None
         with self.rt.writes.begin() as session:
             return self._write_intake(session, planned.prepared, actor, now)
 
-    def lost_race(self, data: AppealIn, exc: IntegrityError) -> IntakeResult:
+    def _load_visible(self, appeal_id: int, actor: Actor) -> Appeal:
+        """The appeal a re-posted call already produced, unless it lies outside the caller's territory."""
+        with self.rt.sessions() as session:
+            appeal = session.scalar(self._scoped(select(Appeal).where(Appeal.id == appeal_id), actor))
+        if appeal is None:
+            raise Conflict("this channel's call id is already registered for an appeal outside your territory")
+        return appeal
+
+    def lost_race(self, data: AppealIn, exc: IntegrityError, actor: Actor) -> IntakeResult:
         """A concurrent post of the same channel + external_id won the race: answer with that one."""
         if data.external_id is None:
             raise exc
@@ -242,17 +255,11 @@ class AppealService:
                                                                                data.external_id)))
         if existing_id is None:
             raise exc
-        return IntakeResult(self._load(existing_id), "existing")
-
-    def _load(self, appeal_id: int) -> Appeal:
-        with self.rt.sessions() as session:
-            appeal = session.get(Appeal, appeal_id)
-        assert appeal is not None
-        return appeal
+        return IntakeResult(self._load_visible(existing_id, actor), "existing")
 
     def _write_intake(self, session: Session, prepared: PreparedAppeal, actor: Actor, now: datetime
                       ) -> IntakeResult:
-        original = self._open_original(session, prepared.values, now)
+        original = self._open_original(session, prepared.values, actor)
         if original is not None:
             self._merge_as_urge(session, original, prepared.values, actor, now)
             return IntakeResult(original, "merged_as_urge")
@@ -265,14 +272,16 @@ class AppealService:
     def _window_start(self, values: dict[str, Any]) -> datetime:
         return values["received_at"] - timedelta(hours=self.sla.duplicate_window_hours)
 
-    def _open_original(self, session: Session, values: dict[str, Any], now: datetime) -> Appeal | None:
+    def _open_original(self, session: Session, values: dict[str, Any], actor: Actor) -> Appeal | None:
         """An open appeal this new one repeats (重复来电 / 催办), if any."""
         terms = repeat_filter(values["customer_no"] or None, values["phone"] or None, self._window_start(values),
                               values["business_type"] == BusinessType.URGE.value, values["topic"])
         if not terms:
             return None
-        # the id first (cheap, the usual answer is none), the whole appeal only when there is one to urge
-        original_id = session.scalar(select(Appeal.id).where(*terms).order_by(Appeal.received_at).limit(1))
+        # the id first (cheap, the usual answer is none), the whole appeal only when there is one to urge;
+        # a territory-bound caller never urges an appeal outside its territory
+        query = self._scoped(select(Appeal.id).where(*terms), actor)
+        original_id = session.scalar(query.order_by(Appeal.received_at).limit(1))
         return session.get(Appeal, original_id) if original_id is not None else None
 
     def _merge_as_urge(self, session: Session, original: Appeal, values: dict[str, Any], actor: Actor,

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gridvoice.api.deps import ActorDep, RuntimeDep
+from gridvoice.api.fields import no_nul_field
 from gridvoice.audit.service import AuditQuery, export_csv, search
 
 router = APIRouter(tags=["audit"])
@@ -31,6 +32,9 @@ class AuditOut(BaseModel):
 def _query(actor: Short = None, action: Short = None, target_type: Short = None, target_id: Short = None,
            at_from: datetime | None = None, at_to: datetime | None = None,
            include_appeal_events: bool = True) -> AuditQuery:
+    for field, value in (("actor", actor), ("action", action), ("target_type", target_type),
+                         ("target_id", target_id)):
+        no_nul_field(field, value)
     return AuditQuery(actor, action, target_type, target_id, at_from, at_to, include_appeal_events)
 
 

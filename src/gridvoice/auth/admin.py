@@ -128,7 +128,7 @@ class AccessAdmin:
                 user.org_code = None
             elif org_code is not None:
                 if org_code not in self.rt.org():
-                    raise BadInput("org", f"unknown org unit '{org_code}'")
+                    raise BadInput("org_code", f"unknown org unit '{org_code}'")
                 user.org_code = org_code
             if active is not None:
                 user.active = active

@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from gridvoice.api.deps import ActorDep, AnyActorDep, RuntimeDep
+from gridvoice.api.fields import no_nul, no_nul_field
 from gridvoice.auth.admin import AccessAdmin
 from gridvoice.auth.service import AuthError, issue_token
 from gridvoice.domain.roles import Role, Scope
@@ -18,7 +19,7 @@ from gridvoice.domain.roles import Role, Scope
 router = APIRouter(tags=["auth"])
 Username = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.]+$")]
 OrgCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
-Reason = Annotated[str, Field(max_length=500)]
+Reason = Annotated[str, Field(max_length=500), AfterValidator(no_nul)]
 
 
 class Token(BaseModel):
@@ -108,6 +109,8 @@ AdminDep = Annotated[AccessAdmin, Depends(_admin)]
 
 @router.post("/auth/token", response_model=Token)
 def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep, admin: AdminDep) -> Token:
+    for field, value in (("username", form.username), ("password", form.password)):
+        no_nul_field(field, value)
     try:
         user = admin.login(form.username, form.password)
     except AuthError as exc:
@@ -177,5 +180,9 @@ def create_key(body: ApiKeyCreate, actor: ActorDep, admin: AdminDep) -> ApiKeyCr
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut, tags=["api-keys"])
-def revoke_key(key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: ActorDep, admin: AdminDep) -> ApiKeyOut:
-    return ApiKeyOut(**asdict(admin.revoke_key(actor, key_id)))
+def revoke_key(key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: ActorDep, admin: AdminDep,
+               request: Request, reason: Annotated[str, Query(max_length=500), AfterValidator(no_nul)] = ""
+               ) -> ApiKeyOut:
+    view = admin.revoke_key(actor, key_id, reason)
+    _forget(request, f"key:{view.name}")  # refused at once, not when the cached actor expires
+    return ApiKeyOut(**asdict(view))

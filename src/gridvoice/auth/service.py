@@ -82,7 +82,7 @@ def create_user(session: Session, username: str, role: str, org_code: str | None
         raise BadInput("role", f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}") from None
     check_password_rules(password)
     if org_code is not None and known_org is not None and org_code not in known_org:
-        raise BadInput("org", f"unknown org unit '{org_code}'")
+        raise BadInput("org_code", f"unknown org unit '{org_code}'")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise BadInput("username", f"user '{username}' already exists")
     user = User(username=username, role=role_value.value, org_code=org_code,
@@ -123,9 +123,9 @@ def authenticate(session: Session, username: str, password: str, policy: Lockout
     return user
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInput("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise BadInput(field, f"at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def change_password(session: Session, username: str, old: str, new: str) -> User:
@@ -133,7 +133,7 @@ def change_password(session: Session, username: str, old: str, new: str) -> User
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not verify_password(old, user.password_hash):
         raise BadInput("old_password", "does not match the current password")
-    check_password_rules(new)
+    check_password_rules(new, "new_password")
     if verify_password(new, user.password_hash):
         raise BadInput("new_password", "must differ from the current password")
     _set_password(user, new, must_change=False)
@@ -178,6 +178,9 @@ def actor_from_token(session: Session, token: str, secret: str) -> Actor:
     user = session.scalar(select(User).where(User.username == claims["sub"]))
     if user is None or not user.active:
         raise AuthError("user no longer active")
+    changed = user.password_changed_at
+    if changed is not None and claims.get("iat", 0) < int(changed.timestamp()):
+        raise AuthError("token issued before the last password change: log in again")
     # role and territory come from the store, not the token, so a change takes effect at once
     return Actor(user.username, Role(user.role), user.org_code, must_change_password=user.must_change_password)
 
@@ -204,7 +207,7 @@ def create_api_key(session: Session, name: str, scopes: list[str], role: str, or
     except ValueError:
         raise BadInput("role", f"unknown role '{role}'") from None
     if org_code is not None and known_org is not None and org_code not in known_org:
-        raise BadInput("org", f"unknown org unit '{org_code}'")
+        raise BadInput("org_code", f"unknown org unit '{org_code}'")
     if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
         raise BadInput("name", f"an API key named '{name}' already exists")
     prefix = secrets.token_hex(4)

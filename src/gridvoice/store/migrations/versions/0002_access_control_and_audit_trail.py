@@ -66,6 +66,9 @@ def _append_only(table: str) -> None:
                    "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$")
         op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                    "FOR EACH ROW EXECUTE FUNCTION gridvoice_append_only()")
+        # TRUNCATE fires no row trigger: refuse it with a statement-level one
+        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION gridvoice_append_only()")
         return
     for event in ("UPDATE", "DELETE"):
         op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
@@ -75,6 +78,7 @@ def _append_only(table: str) -> None:
 def _drop_append_only(table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
         return
     for event in ("update", "delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event}")
