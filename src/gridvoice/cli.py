@@ -214,11 +214,9 @@ def _access() -> Any:
 @users_app.command("list")
 def users_list(format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
     """Users with role, territory and whether they are active or locked out."""
-    from dataclasses import asdict
-
     users = guarded(lambda: _access().list_users(_system_actor()))
     if format == OutputFormat.json:
-        emit_json([asdict(u) for u in users])
+        emit_json([u.model_dump() for u in users])
         return
     for u in users:
         flags = [f for f, on in (("inactive", not u.active), ("locked", u.locked),

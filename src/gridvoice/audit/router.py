@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
 
 from gridvoice.api.deps import ActorDep, RuntimeDep
 from gridvoice.api.fields import no_nul_field
+from gridvoice.audit.schemas import AuditOut
 from gridvoice.audit.service import AuditQuery, export_csv, search
 
 router = APIRouter(tags=["audit"])
 Short = Annotated[str | None, Query(max_length=80)]
-
-
-class AuditOut(BaseModel):
-    at: datetime
-    actor: str
-    role: str
-    action: str
-    target_type: str
-    target_id: str
-    reason: str
-    details: dict[str, Any] | None
 
 
 def _query(actor: Short = None, action: Short = None, target_type: Short = None, target_id: Short = None,
@@ -46,7 +34,7 @@ def audit(query: QueryDep, actor: ActorDep, runtime: RuntimeDep,
           limit: Annotated[int, Query(ge=1, le=1000)] = 200,
           offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[AuditOut]:
     with runtime.sessions() as session:
-        return [AuditOut(**asdict(row)) for row in search(session, actor, query, limit, offset)]
+        return search(session, actor, query, limit, offset)
 
 
 @router.get("/audit/export.csv", response_class=StreamingResponse)

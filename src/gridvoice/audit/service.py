@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gridvoice.appeals.models import AppealEvent
 from gridvoice.audit.models import AuditEntry
+from gridvoice.audit.schemas import AuditOut
 from gridvoice.auth.service import Actor, require
 from gridvoice.domain.roles import Permission
 from gridvoice.ops.spreadsheet import csv_safe
@@ -39,18 +40,6 @@ class AuditQuery:
     at_from: datetime | None = None
     at_to: datetime | None = None
     include_appeal_events: bool = True
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    at: datetime
-    actor: str
-    role: str
-    action: str
-    target_type: str
-    target_id: str
-    reason: str
-    details: dict[str, Any]
 
 
 def _union(query: AuditQuery) -> Any:
@@ -85,11 +74,11 @@ def _union(query: AuditQuery) -> Any:
     return union_all(entries, events).subquery()
 
 
-def search(session: Session, actor: Actor, query: AuditQuery, limit: int = 200, offset: int = 0) -> list[AuditRow]:
+def search(session: Session, actor: Actor, query: AuditQuery, limit: int = 200, offset: int = 0) -> list[AuditOut]:
     require(actor, Permission.READ_AUDIT)
     trail = _union(query)
     rows = session.execute(select(trail).order_by(trail.c.at.desc()).limit(limit).offset(offset))
-    return [AuditRow(*row) for row in rows]
+    return [AuditOut.model_validate(row, from_attributes=True) for row in rows]
 
 
 def export_csv(session: Session, actor: Actor, query: AuditQuery, limit: int = 100_000) -> Iterator[str]:

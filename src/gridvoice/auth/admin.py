@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from gridvoice.audit.service import record
 from gridvoice.auth.models import ApiKey, User
+from gridvoice.auth.schemas import ApiKeyOut, UserOut
 from gridvoice.auth.service import (
     AccountLocked,
     Actor,
@@ -28,37 +28,16 @@ from gridvoice.errors import BadInput, NotFound
 from gridvoice.runtime import Runtime
 
 
-@dataclass(frozen=True)
-class UserView:
-    username: str
-    role: str
-    org_code: str | None
-    active: bool
-    locked: bool
-    must_change_password: bool
+def _user_view(user: User, now: datetime) -> UserOut:
+    return UserOut(username=user.username, role=user.role, org_code=user.org_code, active=user.active,
+                   locked=user.locked_until is not None and user.locked_until > now,
+                   must_change_password=user.must_change_password)
 
 
-@dataclass(frozen=True)
-class ApiKeyView:
-    id: int
-    name: str
-    prefix: str
-    scopes: list[str]
-    role: str
-    org_code: str | None
-    created_by: str
-    created_at: datetime
-    revoked: bool
-
-
-def _user_view(user: User, now: datetime) -> UserView:
-    return UserView(user.username, user.role, user.org_code, user.active,
-                    user.locked_until is not None and user.locked_until > now, user.must_change_password)
-
-
-def _key_view(key: ApiKey) -> ApiKeyView:
-    return ApiKeyView(key.id, key.name, key.prefix, list(key.scopes), key.role, key.org_code, key.created_by,
-                      key.created_at, key.revoked_at is not None)
+def _key_view(key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(id=key.id, name=key.name, prefix=key.prefix, scopes=list(key.scopes), role=key.role,
+                     org_code=key.org_code, created_by=key.created_by, created_at=key.created_at,
+                     revoked=key.revoked_at is not None)
 
 
 class AccessAdmin:
@@ -93,14 +72,14 @@ class AccessAdmin:
             change_password(session, actor.username, old, new)
             record(session, actor, "user.password_change", "user", actor.username)
 
-    def list_users(self, actor: Actor) -> list[UserView]:
+    def list_users(self, actor: Actor) -> list[UserOut]:
         require(actor, Permission.MANAGE_USERS)
         now = datetime.now(UTC)
         with self.rt.sessions() as session:
             return [_user_view(u, now) for u in session.scalars(select(User).order_by(User.username))]
 
     def create_user(self, actor: Actor, username: str, role: str, org_code: str | None,
-                    password: str | None = None) -> tuple[UserView, str | None]:
+                    password: str | None = None) -> tuple[UserOut, str | None]:
         """The new user, and the generated first password when none was given (shown once)."""
         require(actor, Permission.MANAGE_USERS)
         generated = None if password else secrets.token_urlsafe(12)
@@ -112,7 +91,7 @@ class AccessAdmin:
             return _user_view(user, datetime.now(UTC)), generated
 
     def update_user(self, actor: Actor, username: str, role: str | None = None, org_code: str | None = None,
-                    clear_org: bool = False, active: bool | None = None, reason: str = "") -> UserView:
+                    clear_org: bool = False, active: bool | None = None, reason: str = "") -> UserOut:
         require(actor, Permission.MANAGE_USERS)
         if username == actor.username and (active is False or (role is not None and role != Role.ADMIN)):
             raise BadInput("username", "admins cannot deactivate or demote themselves; ask another admin")
@@ -146,13 +125,13 @@ class AccessAdmin:
             record(session, actor, "user.password_reset", "user", username, reason)
         return temporary
 
-    def list_keys(self, actor: Actor) -> list[ApiKeyView]:
+    def list_keys(self, actor: Actor) -> list[ApiKeyOut]:
         require(actor, Permission.MANAGE_API_KEYS)
         with self.rt.sessions() as session:
             return [_key_view(k) for k in session.scalars(select(ApiKey).order_by(ApiKey.name))]
 
     def create_key(self, actor: Actor, name: str, scopes: list[str], role: str, org_code: str | None
-                   ) -> tuple[ApiKeyView, str]:
+                   ) -> tuple[ApiKeyOut, str]:
         require(actor, Permission.MANAGE_API_KEYS)
         with self.rt.writes.begin() as session:
             key, secret = create_api_key(session, name, scopes, role, org_code, actor.username,
@@ -161,7 +140,7 @@ class AccessAdmin:
                    details={"scopes": key.scopes, "role": role, "org": org_code})
             return _key_view(key), secret
 
-    def revoke_key(self, actor: Actor, key_id: int, reason: str = "") -> ApiKeyView:
+    def revoke_key(self, actor: Actor, key_id: int, reason: str = "") -> ApiKeyOut:
         require(actor, Permission.MANAGE_API_KEYS)
         with self.rt.writes.begin() as session:
             key = session.get(ApiKey, key_id)

@@ -2,102 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator
 
 from gridvoice.api.deps import ActorDep, AnyActorDep, RuntimeDep
 from gridvoice.api.fields import no_nul, no_nul_field
 from gridvoice.auth.admin import AccessAdmin
+from gridvoice.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    Me,
+    PasswordChange,
+    ResetIn,
+    TemporaryPassword,
+    Token,
+    UserCreate,
+    UserCreated,
+    UserOut,
+    UserUpdate,
+)
 from gridvoice.auth.service import AuthError, issue_token
-from gridvoice.domain.roles import Role, Scope
 
 router = APIRouter(tags=["auth"])
 Username = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.]+$")]
-OrgCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
-Reason = Annotated[str, Field(max_length=500), AfterValidator(no_nul)]
-
-
-class Token(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-
-
-class Me(BaseModel):
-    username: str
-    role: str
-    org_code: str | None
-    must_change_password: bool = False
-    scopes: list[str] | None = None
-
-
-class PasswordChange(BaseModel):
-    old_password: Annotated[str, Field(min_length=1, max_length=200)]
-    new_password: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class UserOut(BaseModel):
-    username: str
-    role: str
-    org_code: str | None
-    active: bool
-    locked: bool
-    must_change_password: bool
-
-
-class UserCreate(BaseModel):
-    username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.]+$")]
-    role: Role
-    org_code: OrgCode | None = None
-    password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
-
-
-class UserCreated(UserOut):
-    initial_password: str | None = None  # generated when none was given; shown once
-
-
-class UserUpdate(BaseModel):
-    role: Role | None = None
-    org_code: OrgCode | None = None
-    whole_company: bool = False  # True: remove the territory binding (sees the whole company)
-    active: bool | None = None
-    reason: Reason = ""
-
-
-class ResetIn(BaseModel):
-    reason: Reason = ""
-
-
-class TemporaryPassword(BaseModel):
-    username: str
-    temporary_password: str
-
-
-class ApiKeyCreate(BaseModel):
-    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-    scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
-    role: Role = Role.AGENT
-    org_code: OrgCode | None = None
-
-
-class ApiKeyOut(BaseModel):
-    id: int
-    name: str
-    prefix: str
-    scopes: list[str]
-    role: str
-    org_code: str | None
-    created_by: str
-    created_at: datetime
-    revoked: bool
-
-
-class ApiKeyCreated(ApiKeyOut):
-    key: str  # the secret, shown once
 
 
 async def _admin(runtime: RuntimeDep) -> AccessAdmin:
@@ -142,13 +73,13 @@ def change_password(body: PasswordChange, actor: AnyActorDep, admin: AdminDep, r
 
 @router.get("/users", response_model=list[UserOut], tags=["users"])
 def list_users(actor: ActorDep, admin: AdminDep) -> list[UserOut]:
-    return [UserOut(**asdict(u)) for u in admin.list_users(actor)]
+    return admin.list_users(actor)
 
 
 @router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED, tags=["users"])
 def create_user(body: UserCreate, actor: ActorDep, admin: AdminDep) -> UserCreated:
     view, generated = admin.create_user(actor, body.username, body.role.value, body.org_code, body.password)
-    return UserCreated(**asdict(view), initial_password=generated)
+    return UserCreated(**view.model_dump(), initial_password=generated)
 
 
 @router.patch("/users/{username}", response_model=UserOut, tags=["users"])
@@ -157,7 +88,7 @@ def update_user(username: Username, body: UserUpdate, actor: ActorDep, admin: Ad
     view = admin.update_user(actor, username, role=body.role.value if body.role else None, org_code=body.org_code,
                              clear_org=body.whole_company, active=body.active, reason=body.reason)
     _forget(request, username)
-    return UserOut(**asdict(view))
+    return view
 
 
 @router.post("/users/{username}/reset-password", response_model=TemporaryPassword, tags=["users"])
@@ -170,13 +101,13 @@ def reset_password(username: Username, body: ResetIn, actor: ActorDep, admin: Ad
 
 @router.get("/api-keys", response_model=list[ApiKeyOut], tags=["api-keys"])
 def list_keys(actor: ActorDep, admin: AdminDep) -> list[ApiKeyOut]:
-    return [ApiKeyOut(**asdict(k)) for k in admin.list_keys(actor)]
+    return admin.list_keys(actor)
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, tags=["api-keys"])
 def create_key(body: ApiKeyCreate, actor: ActorDep, admin: AdminDep) -> ApiKeyCreated:
     view, secret = admin.create_key(actor, body.name, [s.value for s in body.scopes], body.role.value, body.org_code)
-    return ApiKeyCreated(**asdict(view), key=secret)
+    return ApiKeyCreated(**view.model_dump(), key=secret)
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut, tags=["api-keys"])
@@ -185,4 +116,4 @@ def revoke_key(key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: ActorDep
                ) -> ApiKeyOut:
     view = admin.revoke_key(actor, key_id, reason)
     _forget(request, f"key:{view.name}")  # refused at once, not when the cached actor expires
-    return ApiKeyOut(**asdict(view))
+    return view
