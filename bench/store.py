@@ -16,6 +16,8 @@ from rich.console import Console
 from sqlalchemy import update
 
 from bench.common import Result, database, percentile, runtime_with_org
+from bench.console import bench_pages
+from gridvoice.appeals.duty import duty_overview
 from gridvoice.appeals.files import RawRow, read_rows
 from gridvoice.appeals.models import Appeal, AppealEvent
 from gridvoice.appeals.schemas import AppealFilters, AppealIn
@@ -26,6 +28,7 @@ from gridvoice.store.bulk import bulk_insert
 from gridvoice.store.db import analyze
 from gridvoice.synth import texts
 from gridvoice.synth.appeals import CHANNEL_MIX
+from gridvoice.web.queries import queue
 
 QUERY_RUNS = 40
 FLOOR_ROWS = 200_000
@@ -103,6 +106,7 @@ def bench_queries(rt, backend: str, rows: int) -> list[Result]:  # type: ignore[
     sla_seconds = time.perf_counter() - started
     city = Actor("bench", Role.DISPATCHER)
     county = Actor("bench_county", Role.COUNTY_MANAGER, "GV02")
+    duty_city, duty_county = Actor("bench_duty", Role.DUTY_OFFICER), Actor("bench_duty", Role.DUTY_OFFICER, "GV02")
     month_ago = datetime.now(UTC) - timedelta(days=30)
     cases = {
         "list: newest page": lambda: service.list(AppealFilters(), city, 1, 50),
@@ -115,6 +119,9 @@ def bench_queries(rt, backend: str, rows: int) -> list[Result]:  # type: ignore[
         "supervision board (county)": lambda: service.supervision(city, "county"),
         "supervision board (station)": lambda: service.supervision(city, "station"),
         "overdue queue": lambda: service.overdue_queue(city, 100),
+        "duty screen (city)": lambda: duty_overview(service, duty_city),
+        "duty screen (county)": lambda: duty_overview(service, duty_county),
+        "console workbench: to dispatch": lambda: queue(service, city, ("accepted",), limit=10),
     }
     results = [Result(f"SLA check over {rows:,} appeals ({rows - archived:,} open; {checked.open_red:,} turn red)",
                       backend, "time", sla_seconds * 1000, "ms", None, False)]
@@ -170,5 +177,6 @@ def bench_import_and_queries(work: Path, rows: int, backend: str, only: set[str]
             results += bench_write_floor(work, csv_path, min(rows, FLOOR_ROWS), backend, console)
         if "queries" in only:
             results += bench_queries(rt, backend, rows)
+            results += bench_pages(rt, url, home, rows, backend, console)
         rt.dispose()
     return results

@@ -119,7 +119,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
 ) -> None:
-    """Serve the API under /api/v1 (and the console at / once built)."""
+    """Serve the API under /api/v1 and the web console at /."""
     rt = runtime()
     guarded(rt.init_schema)
     _serve(rt, host, port, workers)
@@ -129,6 +129,8 @@ def _serve(rt: Runtime, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     if workers > 1:
+        err.print("note: the web console keeps each page's state in the worker that served it; with several "
+                  "workers put a proxy with sticky sessions in front (docs/decisions/0010-web-console.md)")
         uvicorn.run("gridvoice.api.factory:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", timeout_graceful_shutdown=30)
         return

@@ -45,6 +45,8 @@ class Settings:
     # lock-out: this many failed logins in a row lock the account for login_lock_minutes
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # console session cookie only over HTTPS (set it when the server is behind TLS)
+    cookie_secure: bool = False
 
     @cached_property
     def sla(self) -> SlaConfig:
@@ -76,7 +78,7 @@ _CASTS = {"home": Path, "shared": Path, "sla_policies": Path, "responsibility": 
           "sla_check_seconds": int, "request_threads": int,
           "async_pool_size": int,
           "login_max_failures": int, "login_lock_minutes": int}
-_BOOLS = {"scheduler", "debug_endpoints"}
+_BOOLS = {"scheduler", "debug_endpoints", "cookie_secure"}
 
 
 def _cast(name: str, value: Any, origin: str) -> Any:

@@ -154,18 +154,20 @@ def test_admin_reset_unlocks_and_forces_a_password_change(client, auth, module_r
         "username": None, "role": "dispatcher", "org_code": None, "active": True, "locked": False,
         "must_change_password": True}
 
-    for h in (headers, before):  # a token from before the reset is held back too
-        r = client.get(f"{API}/appeals", headers=h)
-        assert r.status_code == 403 and "password change required" in r.json()["detail"], r.text
-        assert client.get(f"{API}/org-units", headers=h).status_code == 403
+    r = client.get(f"{API}/appeals", headers=headers)
+    assert r.status_code == 403 and "password change required" in r.json()["detail"], r.text
+    assert client.get(f"{API}/org-units", headers=headers).status_code == 403
+    assert client.get(f"{API}/appeals", headers=before).status_code == 401  # tokens from before the reset end
     me = client.get(f"{API}/auth/me", headers=headers)
     assert me.status_code == 200 and me.json()["must_change_password"] is True
 
     r = client.post(f"{API}/auth/password", json={"old_password": temporary, "new_password": "a-brand-new-secret"},
                     headers=headers)
-    assert r.status_code == 204, r.text
-    assert client.get(f"{API}/appeals", headers=headers).status_code == 200
-    assert client.get(f"{API}/auth/me", headers=headers).json()["must_change_password"] is False
+    assert r.status_code == 200, r.text
+    assert client.get(f"{API}/appeals", headers=headers).status_code == 401  # the change ends every older token
+    fresh = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get(f"{API}/appeals", headers=fresh).status_code == 200
+    assert client.get(f"{API}/auth/me", headers=fresh).json()["must_change_password"] is False
     assert login(client, username, temporary).status_code == 401
     assert login(client, username, "a-brand-new-secret").status_code == 200
 
@@ -195,9 +197,11 @@ def test_password_rules_are_422_naming_the_field(client, auth, old, new, field):
 
 def test_own_password_change_is_audited(client, auth):
     username = new_user(client, auth, role="analyst", org="C1")
+    old = bearer(client, username)
     r = client.post(f"{API}/auth/password", json={"old_password": PASSWORD, "new_password": "another-good-one"},
-                    headers=bearer(client, username))
-    assert r.status_code == 204, r.text
+                    headers=old)
+    assert r.status_code == 200 and r.json()["token_type"] == "bearer", r.text
+    assert client.get(f"{API}/auth/me", headers=old).status_code == 401
     assert login(client, username).status_code == 401
     assert login(client, username, "another-good-one").status_code == 200
     entry = only(trail(client, auth, action="user.password_change", target_id=username))

@@ -1,4 +1,4 @@
-"""The FastAPI application: API under /api/v1, health and metrics, the SLA job in-process."""
+"""The FastAPI application: API under /api/v1, health and metrics, the web console at /, the SLA job."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ import anyio
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import ValidationError
 from sqlalchemy import text
 
 from gridvoice import __version__
 from gridvoice.api.deps import ActorCache
-from gridvoice.api.home import render_home
 from gridvoice.appeals.router import router as appeals_router
 from gridvoice.appeals.service import AppealService
 from gridvoice.audit.router import router as audit_router
@@ -30,6 +29,7 @@ from gridvoice.ops.metrics import Metrics, route_template
 from gridvoice.org.router import router as org_router
 from gridvoice.rulesets.router import router as rules_router
 from gridvoice.runtime import Runtime
+from gridvoice.web.console import mount_console
 
 log = logging.getLogger("gridvoice.api")
 API_PREFIX = "/api/v1"
@@ -173,13 +173,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         return JSONResponse({"status": "ok", "version": __version__,
                              "database": runtime.engine.dialect.name})
 
-    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
-    def home() -> HTMLResponse:
-        counts = list(appeals.counts_by_status_warning())
-        return HTMLResponse(render_home(counts, runtime.has_synthetic_data(), __version__))
-
     @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
+    # the web console at "/" (last: its mount takes every path the API and ops routes leave)
+    mount_console(app, runtime, appeals)
     return app

@@ -67,10 +67,11 @@ class AccessAdmin:
             session.commit()
             return user
 
-    def change_own_password(self, actor: Actor, old: str, new: str) -> None:
+    def change_own_password(self, actor: Actor, old: str, new: str) -> User:
         with self.rt.writes.begin() as session:
-            change_password(session, actor.username, old, new)
+            user = change_password(session, actor.username, old, new)
             record(session, actor, "user.password_change", "user", actor.username)
+            return user
 
     def list_users(self, actor: Actor) -> list[UserOut]:
         require(actor, Permission.MANAGE_USERS)

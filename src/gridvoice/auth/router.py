@@ -63,12 +63,16 @@ def _forget(request: Request, username: str) -> None:
     request.app.state.actor_cache.forget(username)
 
 
-@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(body: PasswordChange, actor: AnyActorDep, admin: AdminDep, request: Request) -> None:
+@router.post("/auth/password", response_model=Token)
+def change_password(body: PasswordChange, actor: AnyActorDep, admin: AdminDep, request: Request,
+                    runtime: RuntimeDep) -> Token:
+    """Change one's own password. Every token issued before stops working; the answer carries a new one."""
     if actor.is_key:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "API keys have no password")
-    admin.change_own_password(actor, body.old_password, body.new_password)
+    user = admin.change_own_password(actor, body.old_password, body.new_password)
     _forget(request, actor.username)
+    return Token(access_token=issue_token(user, runtime.settings.resolved_secret_key(),
+                                          runtime.settings.token_minutes))
 
 
 @router.get("/users", response_model=list[UserOut], tags=["users"])

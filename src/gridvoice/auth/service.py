@@ -163,9 +163,15 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def password_stamp(user: User) -> int:
+    """When the password was last set, in microseconds: a token carries it and dies when it changes."""
+    changed = user.password_changed_at
+    return round(changed.timestamp() * 1_000_000) if changed is not None else 0
+
+
 def issue_token(user: User, secret: str, minutes: int) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": user.username, "role": user.role, "org": user.org_code,
+    claims = {"sub": user.username, "role": user.role, "org": user.org_code, "pwd": password_stamp(user),
               "iat": now, "exp": now + timedelta(minutes=minutes)}
     return jwt.encode(claims, secret, algorithm="HS256")
 
@@ -178,8 +184,7 @@ def actor_from_token(session: Session, token: str, secret: str) -> Actor:
     user = session.scalar(select(User).where(User.username == claims["sub"]))
     if user is None or not user.active:
         raise AuthError("user no longer active")
-    changed = user.password_changed_at
-    if changed is not None and claims.get("iat", 0) < int(changed.timestamp()):
+    if claims.get("pwd", 0) != password_stamp(user):
         raise AuthError("token issued before the last password change: log in again")
     # role and territory come from the store, not the token, so a change takes effect at once
     return Actor(user.username, Role(user.role), user.org_code, must_change_password=user.must_change_password)

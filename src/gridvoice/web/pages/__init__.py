@@ -1,0 +1,12 @@
+"""Console pages, one module each; importing this package registers them with NiceGUI (once per process)."""
+
+from gridvoice.web.pages import (  # noqa: F401
+    admin,
+    appeal_detail,
+    appeal_list,
+    duty,
+    intake,
+    login,
+    supervision,
+    workbench,
+)
