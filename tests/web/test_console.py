@@ -323,7 +323,7 @@ async def test_supervision_urges_in_one_click(user: User, web_runtime: Runtime) 
     await login(user, "dispatcher_city")
     await user.open("/supervision")
     await user.should_see(marker="board", retries=RETRIES)
-    user.find(marker=f"urge-{appeal_id}").click()
+    user.find(marker="overdue-table").trigger("act", {"id": appeal_id, "action": "urge"})
     await user.should_see(f"#{appeal_id} 催办: 已完成", retries=RETRIES)
     assert svc.get(appeal_id, _actor("admin_city")).urge_count == 1
 
