@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,26 @@ def _pg_database() -> Iterator[str]:
     assert PG_URL
     with scratch_postgres_database(PG_URL, "gv_test") as url:
         yield url
+
+
+@contextmanager
+def backend_store(backend: str, home: Path, seed: bool = True) -> Iterator[Runtime]:
+    """A migrated store on `backend` (sqlite | postgresql, a fresh database dropped afterwards), seeded with the
+    small org and its users unless `seed` is False; skips when PostgreSQL is asked for and not configured."""
+    if backend == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{home / 'gridvoice.db'}"])
+    else:
+        if not PG_URL:
+            pytest.skip("GRIDVOICE_TEST_PG_URL not set")
+        urls = _pg_database()
+    rt = make_runtime(next(urls), home)
+    if seed:
+        seed_small(rt)
+    try:
+        yield rt
+    finally:
+        rt.dispose()
+        next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

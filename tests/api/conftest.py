@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +20,9 @@ from gridvoice.api.app import create_app
 from gridvoice.runtime import Runtime
 
 try:  # tests/conftest.py, whether tests/ is a package or only a folder on sys.path
-    from tests.conftest import PASSWORD, PG_URL, _pg_database, make_runtime, seed_small
+    from tests.conftest import PASSWORD, backend_store
 except ImportError:
-    from conftest import PASSWORD, PG_URL, _pg_database, make_runtime, seed_small  # type: ignore[no-redef]
+    from conftest import PASSWORD, backend_store  # type: ignore[no-redef]
 
 API = "/api/v1"
 Headers = dict[str, str]
@@ -32,21 +31,8 @@ _phones = itertools.count(1)
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def module_runtime(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
-    home: Path = tmp_path_factory.mktemp("gv")
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{home / 'gridvoice.db'}"])
-    else:
-        if not PG_URL:
-            pytest.skip("GRIDVOICE_TEST_PG_URL not set")
-        urls = _pg_database()
-    url = next(urls)
-    rt = make_runtime(url, home)
-    seed_small(rt)
-    try:
+    with backend_store(request.param, tmp_path_factory.mktemp("gv")) as rt:
         yield rt
-    finally:
-        rt.dispose()
-        next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture(scope="module")

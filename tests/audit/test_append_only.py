@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, exc, func, select, text
@@ -20,9 +19,9 @@ from gridvoice.domain.roles import Role
 from gridvoice.runtime import Runtime
 
 try:  # tests/conftest.py, whether tests/ is a package or only a folder on sys.path
-    from tests.conftest import PG_URL, _pg_database, make_runtime
+    from tests.conftest import backend_store
 except ImportError:
-    from conftest import PG_URL, _pg_database, make_runtime  # type: ignore[no-redef]
+    from conftest import backend_store  # type: ignore[no-redef]
 
 INSERT = text("INSERT INTO audit_log (at, actor, role, action, target_type, target_id, reason, details) "
               "VALUES (CURRENT_TIMESTAMP, :actor, 'admin', 'user.update', 'user', :target, :reason, '{}')")
@@ -47,19 +46,8 @@ def rows(engine: Engine) -> list[tuple]:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def runtime(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """A migrated, empty store per backend for the module (each test adds the rows it looks at)."""
-    home: Path = tmp_path_factory.mktemp("audit")
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{home / 'gridvoice.db'}"])
-    else:
-        if not PG_URL:
-            pytest.skip("GRIDVOICE_TEST_PG_URL not set")
-        urls = _pg_database()
-    rt = make_runtime(next(urls), home)
-    try:
+    with backend_store(request.param, tmp_path_factory.mktemp("audit"), seed=False) as rt:
         yield rt
-    finally:
-        rt.dispose()
-        next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture

@@ -361,3 +361,26 @@ async def test_admin_creates_a_user_and_resets_a_password(user: User, web_runtim
     user.find(marker="tab-sla").click()
     await user.should_see(marker="sla-table")
 
+
+
+async def test_admin_edits_the_sla_policies_as_a_new_version(user: User, web_runtime: Runtime) -> None:
+    appeal_id = _appeal(web_runtime)
+    await login(user, "admin_city")
+    await user.open("/admin")
+    user.find(marker="tab-sla").click()
+    await user.should_see(marker="sla-source", retries=RETRIES)
+    editor = user.find(marker="sla-text").elements.pop()
+    shipped = editor.value
+    editor.value = shipped.replace('version = "', 'version = "console-', 1)
+    user.find(marker="sla-check").click()
+    await user.should_see("规则有效：版本 console-", retries=RETRIES)
+    editor.value = "version = "  # broken TOML is refused with the reason, nothing stored
+    user.find(marker="sla-save").click()
+    await user.should_see("TOML", retries=RETRIES)
+    assert "console-" not in web_runtime.sla.version
+    editor.value = shipped.replace('version = "', 'version = "console-', 1)
+    user.find(marker="sla-note").type("演练")
+    user.find(marker="sla-save").click()
+    await eventually(lambda: web_runtime.sla.version.startswith("console-"))
+    detail = AppealService(web_runtime).get(appeal_id, _actor("admin_city"))
+    assert detail.policy_version.startswith("console-") and detail.events[-1].action == "recompute"

@@ -20,6 +20,7 @@ ACTION_ZH = {
     "accept": "受理", "dispatch": "派单", "receive": "接单", "arrive": "到达现场", "resolve": "办结",
     "return": "退单", "review": "审核", "callback": "回访", "reopen": "重新处理", "urge": "催办",
     "escalate": "升级督办", "suspend": "挂起", "resume": "恢复", "cancel": "撤销", "archive": "归档", "reroute": "改派",
+    "recompute": "时限重算",
 }
 VERDICT_ZH = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 WARNING_ZH = {"none": "正常", "yellow": "黄色预警", "red": "红色超时"}
@@ -327,8 +328,16 @@ EN: dict[str, str] = {
     '我已记下': 'Noted',
     '查找单位': 'Find a unit',
     '共 {n} 个单位': '{n} units',
-    '时限规则（只读；由配置文件维护）': 'SLA policies (read-only; maintained in the configuration file)',
-    '职责矩阵（只读；由配置文件维护）': 'Responsibility matrix (read-only; maintained in the configuration file)',
+    '编辑（TOML，保存为新版本）': 'Edit (TOML, saved as a new version)',
+    '变更说明': 'What changed and why',
+    '检查': 'Check',
+    '保存并生效': 'Save and put in force',
+    '已保存的版本': 'a stored version',
+    '配置文件': 'the configuration file',
+    '生效版本 {v}（{w}）': 'Version in force {v} ({w})',
+    '规则有效：版本 {v}': 'Valid: version {v}',
+    '已生效：版本 {v}；{n} 件在办工单的时限已重算并记入时间线。':
+        'In force: version {v}; the deadlines of {n} open appeals were recomputed and noted in their timelines.',
     '版本 {v} · 黄色预警：已用时限的 {y:.0%} · 重复来电合并窗口 {h:g} 小时':
         'Version {v} · yellow warning at {y:.0%} of the time limit · repeat calls merged within {h:g} hours',
     '版本 {v} · 未匹配时：{d}': 'Version {v} · when no rule matches: {d}',

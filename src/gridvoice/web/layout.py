@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from nicegui import ui
 from pydantic import ValidationError
@@ -34,6 +34,19 @@ def territory_name(ctx: PageContext) -> str:
         return ctx.texts("全公司")
     unit = ctx.console.runtime.org().units.get(code)
     return f"{unit.name} ({code})" if unit else code
+
+
+class RefreshingView(Protocol):
+    async def show(self) -> None: ...
+
+
+async def refreshing_page(ctx: PageContext, title: str, view: Callable[[PageContext], RefreshingView],
+                          seconds: float) -> None:
+    """A board that builds with its data and then refreshes itself every `seconds`."""
+    frame(ctx, title)
+    board = view(ctx)
+    await board.show()
+    ui.timer(seconds, board.show)  # after the first build (a timer makes the page wait for the browser)
 
 
 def frame(ctx: PageContext, title: str) -> None:

@@ -13,6 +13,7 @@ from gridvoice.auth.schemas import UserOut
 from gridvoice.domain.clock import ClockKind
 from gridvoice.domain.roles import Permission, Role
 from gridvoice.domain.sla import AreaClass, MilestoneRule
+from gridvoice.rulesets.admin import RuleSetAdmin
 from gridvoice.runtime import Runtime
 from gridvoice.web.i18n import Texts
 from gridvoice.web.layout import attempt, frame
@@ -230,6 +231,47 @@ def _matrix(runtime: Runtime, t: Texts) -> None:
         "matrix-table")
 
 
+class RuleEditor:
+    """Edit the rules in force as TOML: check, then save as a new version (SLA: open clocks are recomputed)."""
+
+    def __init__(self, ctx: PageContext, kind: str) -> None:
+        self.ctx, self.kind, t = ctx, kind, ctx.texts
+        self.rules = RuleSetAdmin(ctx.console.runtime, ctx.console.appeals)
+        with ui.expansion(t("编辑（TOML，保存为新版本）"), icon="edit").classes("w-full").mark(f"{kind}-editor"):
+            self.source = ui.label().classes("text-caption text-grey-7").mark(f"{kind}-source")
+            self.text = ui.textarea().props("outlined autogrow").classes("w-full font-mono").mark(f"{kind}-text")
+            self.note = ui.input(t("变更说明")).classes("w-full").mark(f"{kind}-note")
+            with ui.row():
+                ui.button(t("检查"), on_click=self.check).props("outline").mark(f"{kind}-check")
+                ui.button(t("保存并生效"), on_click=self.save).props("color=primary").mark(f"{kind}-save")
+
+    async def load(self) -> None:
+        current = await io(self.rules.current, self.ctx.actor, self.kind)
+        self.text.value = current.text
+        where = self.ctx.texts("已保存的版本") if current.source == "store" else self.ctx.texts("配置文件")
+        self.source.text = self.ctx.texts("生效版本 {v}（{w}）").format(v=current.version, w=where)
+
+    async def check(self) -> None:
+        t = self.ctx.texts
+
+        async def work() -> None:
+            version = await io(self.rules.check, self.ctx.actor, self.kind, self.text.value or "")
+            ui.notify(t("规则有效：版本 {v}").format(v=version), type="positive")
+        await attempt(t, work)
+
+    async def save(self) -> None:
+        t = self.ctx.texts
+
+        async def work() -> None:
+            actor = await self.ctx.refresh_actor()
+            no_nul_field("note", self.note.value)
+            change = await io(self.rules.apply, actor, self.kind, self.text.value or "", self.note.value or "")
+            ui.notify(t("已生效：版本 {v}；{n} 件在办工单的时限已重算并记入时间线。").format(
+                v=change.version, n=change.recomputed), type="positive", multi_line=True, timeout=10000)
+            ui.navigate.reload()
+        await attempt(t, work)
+
+
 @console_page("/admin", Permission.MANAGE_USERS)
 async def admin_page(ctx: PageContext) -> Response | None:
     t = ctx.texts
@@ -246,10 +288,14 @@ async def admin_page(ctx: PageContext) -> Response | None:
         with ui.tab_panel(org_tab):
             _org_tree(runtime, t)
         with ui.tab_panel(sla_tab):
-            ui.label(t("时限规则（只读；由配置文件维护）")).classes("text-h6")
+            ui.label(t("时限规则")).classes("text-h6")
             _sla(runtime, t)
+            sla_editor = RuleEditor(ctx, "sla")
         with ui.tab_panel(matrix_tab):
-            ui.label(t("职责矩阵（只读；由配置文件维护）")).classes("text-h6")
+            ui.label(t("职责矩阵")).classes("text-h6")
             _matrix(runtime, t)
+            matrix_editor = RuleEditor(ctx, "responsibility")
     await users.show()
+    await sla_editor.load()
+    await matrix_editor.load()
     return None

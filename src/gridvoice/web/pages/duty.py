@@ -11,7 +11,7 @@ from gridvoice.appeals.duty import BASELINE_DAYS, SURGE_FACTOR, SURGE_MIN, WINDO
 from gridvoice.appeals.service import COUNT_CAP
 from gridvoice.domain.roles import Permission
 from gridvoice.web.i18n import Texts, local_time
-from gridvoice.web.layout import appeal_table, attempt, counter, frame
+from gridvoice.web.layout import appeal_table, attempt, counter, refreshing_page
 from gridvoice.web.session import PageContext, console_page, io
 
 REFRESH_SECONDS = 60
@@ -92,8 +92,5 @@ def _surge_rule(t: Texts) -> str:
 
 @console_page("/duty", Permission.DUTY_VIEW)
 async def duty_page(ctx: PageContext) -> Response | None:
-    frame(ctx, "总值长")
-    view = DutyView(ctx)
-    await view.show()
-    ui.timer(REFRESH_SECONDS, view.show)  # after the first build (a timer makes the page wait for the browser)
+    await refreshing_page(ctx, "总值长", DutyView, REFRESH_SECONDS)
     return None

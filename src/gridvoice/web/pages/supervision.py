@@ -12,7 +12,7 @@ from gridvoice.appeals.schemas import AppealOut, EventIn, SupervisionRow
 from gridvoice.domain.lifecycle import Action
 from gridvoice.domain.roles import Permission, may_act
 from gridvoice.web.i18n import local_time
-from gridvoice.web.layout import WARNING_COLOR, attempt, frame
+from gridvoice.web.layout import WARNING_COLOR, attempt, refreshing_page
 from gridvoice.web.session import PageContext, console_page, io
 
 REFRESH_SECONDS = 30
@@ -122,8 +122,5 @@ class SupervisionView:
 
 @console_page("/supervision", Permission.SUPERVISE)
 async def supervision_page(ctx: PageContext) -> Response | None:
-    frame(ctx, "督办")
-    view = SupervisionView(ctx)
-    await view.show()
-    ui.timer(REFRESH_SECONDS, view.show)  # after the first build (a timer makes the page wait for the browser)
+    await refreshing_page(ctx, "督办", SupervisionView, REFRESH_SECONDS)
     return None
