@@ -46,7 +46,7 @@ def test_placeholders_match_between_the_languages() -> None:
 
 def test_codes_have_chinese_labels() -> None:
     zh, en = Texts("zh"), Texts("en")
-    assert set(ACTION_ZH) == {a.value for a in Action} | {"accept"}
+    assert set(ACTION_ZH) == {a.value for a in Action} | {"accept", "recompute"}  # events of the system
     assert set(milestone_names(Settings().sla.policies)) <= set(MILESTONE_ZH)
     assert zh.status(Status.CALLED_BACK) == "已回访" and en.status("called_back") == "Called back"
     assert zh.role(Role.DUTY_OFFICER) == "总值长" and en.role("duty_officer") == "Duty officer"
