@@ -46,7 +46,8 @@ async def refreshing_page(ctx: PageContext, title: str, view: Callable[[PageCont
     frame(ctx, title)
     board = view(ctx)
     await board.show()
-    ui.timer(seconds, board.show)  # after the first build (a timer makes the page wait for the browser)
+    # not immediately: the board was just built with its data; the first refresh comes after `seconds`
+    ui.timer(seconds, board.show, immediate=False)
 
 
 def frame(ctx: PageContext, title: str) -> None:

@@ -113,7 +113,7 @@ async def workbench_page(ctx: PageContext) -> Response | None:
                       on_change=lambda e: choose(e.value)).classes("w-48").mark("department")
             ui.button(icon="refresh", on_click=content.refresh).props("flat round").tooltip(t("刷新"))
         await content()
-    ui.timer(REFRESH_SECONDS, content.refresh)
+    ui.timer(REFRESH_SECONDS, content.refresh, immediate=False)  # the content above was built with its data
     return None
 
 
