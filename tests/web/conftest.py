@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -25,9 +24,9 @@ from gridvoice.api.app import create_app
 from gridvoice.runtime import Runtime
 
 try:  # tests/conftest.py, whether tests/ is a package or only a folder on sys.path
-    from tests.conftest import PASSWORD, make_runtime, seed_small
+    from tests.conftest import PASSWORD
 except ImportError:
-    from conftest import PASSWORD, make_runtime, seed_small  # type: ignore[no-redef]
+    from conftest import PASSWORD  # type: ignore[no-redef]
 
 RETRIES = 100  # should_see polls every 0.1 s: pages read the store in a worker thread first (slow under load)
 
@@ -38,11 +37,9 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def web_runtime(tmp_path: Path) -> Iterator[Runtime]:
-    rt = make_runtime(f"sqlite:///{tmp_path / 'gridvoice.db'}", tmp_path)
-    seed_small(rt)
-    yield rt
-    rt.dispose()
+def web_runtime(sqlite_runtime: Runtime) -> Runtime:
+    """The seeded SQLite store of tests/conftest.py (the simulated browser runs on one event loop)."""
+    return sqlite_runtime
 
 
 @pytest.fixture
