@@ -6,25 +6,21 @@ logs go to standard error.
 
 from __future__ import annotations
 
-import json
 import logging
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gridvoice.config import ConfigError, load_settings
-from gridvoice.errors import BadInput, GridvoiceError
-from gridvoice.ops.logging import configure_logging
+from gridvoice.analysis import cli as analysis_cli
+from gridvoice.classifier import cli as classifier_cli
+from gridvoice.cli_support import OutputFormat, emit_json, err, fail, guarded, runtime
 from gridvoice.runtime import Runtime
+from gridvoice.satisfaction import cli as satisfaction_cli
 
 app = typer.Typer(name="gridvoice", help="电网之声 gridvoice — service command center platform.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -40,48 +36,10 @@ app.add_typer(export_app, name="export")
 app.add_typer(sla_app, name="sla")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
-
-err = Console(stderr=True)
-T = TypeVar("T")
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-def fail(code: int, message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    return typer.Exit(code)
-
-
-def guarded(fn: Callable[[], T]) -> T:
-    """Run a command body, turning errors into the documented exit codes and messages."""
-    try:
-        return fn()
-    except BadInput as exc:
-        raise fail(2, str(exc)) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise fail(2, f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
-    except ConfigError as exc:
-        raise fail(2, str(exc)) from exc
-    except GridvoiceError as exc:
-        raise fail(1, str(exc)) from exc
-
-
-def runtime() -> Runtime:
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise fail(2, str(exc)) from exc
-    configure_logging(settings.log_format, settings.log_level)
-    return Runtime(settings)
-
-
-def emit_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
-
+app.add_typer(satisfaction_cli.app, name="satisfaction")
+app.add_typer(analysis_cli.app, name="analyze")
+app.add_typer(classifier_cli.model_app, name="model")
+app.command("classify")(classifier_cli.classify)
 
 # ---------------------------------------------------------------------------------------------- schema
 

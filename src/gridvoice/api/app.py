@@ -19,16 +19,19 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from gridvoice import __version__
+from gridvoice.analysis.router import router as analysis_router
 from gridvoice.api.deps import ActorCache
 from gridvoice.appeals.router import router as appeals_router
 from gridvoice.appeals.service import AppealService
 from gridvoice.audit.router import router as audit_router
 from gridvoice.auth.router import router as auth_router
+from gridvoice.classifier.router import router as classifier_router
 from gridvoice.errors import BadInput, Conflict, GridvoiceError
 from gridvoice.ops.metrics import Metrics, route_template
 from gridvoice.org.router import router as org_router
 from gridvoice.rulesets.router import router as rules_router
 from gridvoice.runtime import Runtime
+from gridvoice.satisfaction.router import router as satisfaction_router
 from gridvoice.web.console import mount_console
 
 log = logging.getLogger("gridvoice.api")
@@ -156,6 +159,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     api.include_router(appeals_router)
     api.include_router(audit_router)
     api.include_router(rules_router)
+    api.include_router(classifier_router)
+    api.include_router(analysis_router)
+    api.include_router(satisfaction_router)
     if runtime.settings.debug_endpoints:
         @api.get("/_debug/sleep", include_in_schema=False)
         async def _sleep(seconds: float = 1.0) -> dict[str, float]:

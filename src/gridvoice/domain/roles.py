@@ -70,6 +70,11 @@ class Permission(StrEnum):
     MANAGE_API_KEYS = "manage_api_keys"
     EDIT_CONFIG = "edit_config"  # responsibility matrix, SLA policies
     READ_AUDIT = "read_audit"
+    ANALYZE = "analyze"  # appeal analysis dashboards and reports (hotspots, repeats, risk, factors)
+    CORRECT_LABELS = "correct_labels"  # correct an appeal's predicted labels (kept for the next training)
+    MANAGE_MODELS = "manage_models"  # train and install classifier models
+    READ_SATISFACTION = "read_satisfaction"  # callback verdicts, CSI, IPMA, satisfaction reports
+    MANAGE_SURVEYS = "manage_surveys"  # import survey responses, define questionnaires
 
 
 _EVERYONE = frozenset(Role)
@@ -86,6 +91,13 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_API_KEYS: frozenset({Role.ADMIN}),
     Permission.EDIT_CONFIG: frozenset({Role.ADMIN}),
     Permission.READ_AUDIT: frozenset({Role.ADMIN}),
+    Permission.ANALYZE: frozenset({Role.ANALYST, Role.CITY_SUPERVISOR, Role.COUNTY_MANAGER, Role.DUTY_OFFICER,
+                                   Role.ADMIN}),
+    Permission.CORRECT_LABELS: frozenset({Role.AGENT, Role.DISPATCHER, Role.ANALYST, Role.ADMIN}),
+    Permission.MANAGE_MODELS: frozenset({Role.ANALYST, Role.ADMIN}),
+    Permission.READ_SATISFACTION: frozenset({Role.ANALYST, Role.CITY_SUPERVISOR, Role.COUNTY_MANAGER,
+                                             Role.DISPATCHER, Role.ADMIN}),
+    Permission.MANAGE_SURVEYS: frozenset({Role.ANALYST, Role.ADMIN}),
 }
 
 
