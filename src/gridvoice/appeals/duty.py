@@ -23,6 +23,7 @@ from gridvoice.domain.lifecycle import OPEN
 from gridvoice.domain.roles import Permission
 from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.runtime import Runtime
+from gridvoice.store.hints import rare
 
 WINDOW = timedelta(hours=2)
 BASELINE_DAYS = 7
@@ -80,14 +81,14 @@ def open_by_county_query(service: AppealService, actor: Actor) -> Select[Any]:
     """Open appeals per county and business type, and how many of them are urgent. Only the status (and the
     territory) narrows it: the open set is small, whereas a business type such as REPAIR, or the urgent flag,
     matches a share of every appeal ever received."""
-    base = service.filtered(AppealFilters(), actor).where(Appeal.status.in_(_OPEN))
+    base = service.filtered(AppealFilters(), actor).where(rare(Appeal.status.in_(_OPEN)))
     urgent = func.sum(case((Appeal.urgent.is_(True), 1), else_=0))
     return (base.with_only_columns(Appeal.county, Appeal.business_type, func.count(), urgent)
             .group_by(Appeal.county, Appeal.business_type))
 
 
 def urgent_open_query(service: AppealService, actor: Actor) -> Select[Any]:
-    return service.filtered(AppealFilters(urgent=True), actor).where(Appeal.status.in_(_OPEN))
+    return service.filtered(AppealFilters(urgent=True), actor).where(rare(Appeal.status.in_(_OPEN)))
 
 
 def windows(now: datetime) -> list[tuple[datetime, datetime]]:

@@ -44,6 +44,7 @@ from gridvoice.errors import BadInput, Conflict, Forbidden, NotFound
 from gridvoice.org.service import CustomerRecord, OrgDirectory, Territory
 from gridvoice.runtime import Runtime
 from gridvoice.store.db import one_of
+from gridvoice.store.hints import rare
 from gridvoice.store.plans import Step, first_value, run_plan
 
 INTAKE_ACTION = "accept"
@@ -397,7 +398,7 @@ class AppealService:
         the caller's transaction. Each appeal whose deadlines change gets a visible `recompute` event."""
         now = now or datetime.now(UTC)
         config = config or self.sla
-        ids = list(session.scalars(select(Appeal.id).where(Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)))
+        ids = list(session.scalars(select(Appeal.id).where(rare(Appeal.status.in_(OPEN_STATUSES))).order_by(Appeal.id)))
         changed = 0
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]

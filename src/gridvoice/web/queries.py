@@ -21,6 +21,7 @@ from gridvoice.domain.lifecycle import OPEN
 from gridvoice.domain.sla import AreaClass, ClockState, MilestoneStatus, schedule
 from gridvoice.org.models import Customer
 from gridvoice.runtime import Runtime
+from gridvoice.store.hints import rare
 
 REPEAT_WINDOW = timedelta(days=30)
 _OPEN = sorted(s.value for s in OPEN)
@@ -38,14 +39,20 @@ class Queue:
     total: int  # counted up to COUNT_CAP
 
 
-def queue(service: AppealService, actor: Actor, statuses: Iterable[str], business_types: Iterable[str] = (),
-          warnings: Iterable[str] = (), department: str | None = None, limit: int = 20) -> Queue:
-    """Appeals waiting in these statuses (and types, warnings, department), the most urgent due first."""
-    query = service.filtered(AppealFilters(department=department), actor).where(Appeal.status.in_(list(statuses)))
+def queue_query(service: AppealService, actor: Actor, statuses: Iterable[str], business_types: Iterable[str] = (),
+                warnings: Iterable[str] = (), department: str | None = None) -> Select[Any]:
+    query = service.filtered(AppealFilters(department=department), actor).where(rare(Appeal.status.in_(list(statuses))))
     if business_types := list(business_types):
         query = query.where(Appeal.business_type.in_(business_types))
     if warnings := list(warnings):
         query = query.where(Appeal.warning.in_(warnings))
+    return query
+
+
+def queue(service: AppealService, actor: Actor, statuses: Iterable[str], business_types: Iterable[str] = (),
+          warnings: Iterable[str] = (), department: str | None = None, limit: int = 20) -> Queue:
+    """Appeals waiting in these statuses (and types, warnings, department), the most urgent due first."""
+    query = queue_query(service, actor, statuses, business_types, warnings, department)
     order = (Appeal.next_due_at.is_(None), Appeal.next_due_at, Appeal.received_at, Appeal.id)
     with service.rt.sessions() as session:
         items = [service.to_out(a) for a in session.scalars(query.order_by(*order).limit(limit))]
