@@ -216,6 +216,36 @@ async def test_intake_with_lookup_history_and_repeat_call(user: User, web_runtim
     assert appeal.channel == "HOTLINE_95598" and appeal.phone == "139****5678"
 
 
+async def test_intake_suggests_labels_and_keeps_the_agents_choice(user: User, web_runtime: Runtime) -> None:
+    await login(user, "agent_city")
+    await user.open("/intake")
+    user.find(marker="content").type("我家门口电线冒烟了，很危险").trigger("blur")
+    await user.should_see(marker="suggestion", retries=RETRIES)
+    await user.should_see("系统建议", retries=RETRIES)
+    business_type = user.find(marker="business_type").elements.pop()
+    topic = user.find(marker="topic").elements.pop()
+    guess = web_runtime.labeller.label("我家门口电线冒烟了，很危险", "HOTLINE_95598")
+    assert (business_type.value, topic.value) == (guess.business_type.value, guess.topic.value)
+    user.find(marker="content").trigger("keydown.ctrl.enter")  # taken as suggested: the service labels it
+    await user.should_see(marker="outcome-created", retries=RETRIES)
+    taken = int(user.find(marker="new-appeal-link").elements.pop().text.lstrip("#"))
+    assert AppealService(web_runtime).get(taken, _actor("admin_city")).labels_source != "given"
+
+    user.find(marker="content").type("表扬抢修班的师傅，半夜冒雨来修好了").trigger("blur")
+    await user.should_see("系统建议", retries=RETRIES)
+    user.find(marker="topic").elements.pop().value = "STAFF_CONDUCT"  # the agent knows better
+    user.find(marker="content").trigger("keydown.ctrl.enter")
+
+    def saved_again() -> bool:
+        links = user.find(marker="new-appeal-link").elements
+        return bool(links) and links.pop().text != f"#{taken}"
+
+    await eventually(saved_again)
+    chosen = int(user.find(marker="new-appeal-link").elements.pop().text.lstrip("#"))
+    appeal = AppealService(web_runtime).get(chosen, _actor("admin_city"))
+    assert appeal.topic == "STAFF_CONDUCT" and appeal.labels_source == "given"
+
+
 async def test_intake_refuses_an_empty_content(user: User) -> None:
     await login(user, "agent_city")
     await user.open("/intake")

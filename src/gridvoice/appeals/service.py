@@ -109,7 +109,8 @@ class AppealService:
         business_type, topic, urgent = data.business_type, data.topic, data.urgent
         if business_type is None or topic is None or urgent is None:
             guess = self.rt.labeller.label(data.content, data.channel.value)
-            labels_source = guess.source
+            if business_type is None or topic is None:  # urgency alone predicted: the labels are still given
+                labels_source = guess.source
             confidences = []
             if business_type is None:
                 business_type = guess.business_type

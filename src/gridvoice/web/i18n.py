@@ -236,6 +236,8 @@ EN: dict[str, str] = {
     '暂无历史诉求': 'No earlier appeals',
     '业务类型与主题由系统判断': 'Business type and topic set by the system',
     '（置信度低，请复核）': ' (low confidence: please check)',
+    '系统建议：{bt} · {topic}（置信度 {p:.0%} / {q:.0%}）': 'Suggested: {bt} · {topic} (confidence {p:.0%} / {q:.0%})',
+    '可能紧急': 'Possibly urgent',
     '紧急工单，已提示总值长': 'Urgent: the duty officer was alerted',
     '受理日期从': 'Received from',
     '受理日期至': 'Received until',

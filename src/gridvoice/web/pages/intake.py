@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from gridvoice.api.fields import no_nul_field
 from gridvoice.appeals.schemas import AppealIn, AppealOut
 from gridvoice.appeals.service import IntakeResult
+from gridvoice.domain.labelling import Labels
 from gridvoice.domain.roles import Permission
 from gridvoice.domain.taxonomy import BusinessType, Channel, Topic
 from gridvoice.errors import GridvoiceError
@@ -64,6 +65,38 @@ class IntakeForm:
             self.address = ui.input(t("地址")).classes("w-96").mark("address")
             self.org_unit = ui.select(org_options(ctx.console.runtime, ctx.actor.org_code), label=t("责任单位"),
                                       with_input=True, clearable=True).classes("min-w-64").mark("org_unit")
+        self.suggestion = ui.row().classes("items-center gap-2").mark("suggestion")
+        self.suggested: Labels | None = None
+
+    async def suggest(self) -> None:
+        """Fill the labels the agent has not chosen with the classifier's guess, shown with its confidence."""
+        text = (self.content.value or "").strip()
+        if not text or "\x00" in text:
+            return
+        guess = await io(self.ctx.console.runtime.labeller.label, text, self.channel.value)
+        if self.business_type.value in (None, "", getattr(self.suggested, "business_type", None)):
+            self.business_type.value = guess.business_type.value
+        if self.topic.value in (None, "", getattr(self.suggested, "topic", None)):
+            self.topic.value = guess.topic.value
+        self.suggested = guess
+        t = self.t
+        self.suggestion.clear()
+        with self.suggestion:
+            ui.icon("auto_awesome", color="primary")
+            ui.label(t("系统建议：{bt} · {topic}（置信度 {p:.0%} / {q:.0%}）").format(
+                bt=t.label(guess.business_type.value), topic=t.label(guess.topic.value),
+                p=guess.confidence_business_type, q=guess.confidence_topic)).classes("text-caption")
+            if guess.urgent:
+                ui.badge(t("可能紧急"), color="negative")
+
+    def chosen_labels(self) -> tuple[str | None, str | None]:
+        """What the agent chose; a suggestion taken as it was is left to the service, which labels the appeal
+        with the same model and keeps the confidence (and the review flag) instead of "given"."""
+        business_type, topic = self.business_type.value or None, self.topic.value or None
+        guess = self.suggested
+        if guess is not None and (business_type, topic) == (guess.business_type.value, guess.topic.value):
+            return None, None
+        return business_type, topic
 
     @property
     def flow(self) -> list[ui.element]:
@@ -72,11 +105,12 @@ class IntakeForm:
                 self.topic]
 
     def data(self) -> AppealIn:
+        business_type, topic = self.chosen_labels()
         return AppealIn(
             channel=self.channel.value, content=self.content.value or "", customer_no=self.customer_no.value,
             phone=self.phone.value, customer_name=self.customer_name.value, address=self.address.value,
-            org_unit=self.org_unit.value, business_type=self.business_type.value or None,
-            topic=self.topic.value or None, urgent=True if self.urgent.value else None)
+            org_unit=self.org_unit.value, business_type=business_type, topic=topic,
+            urgent=True if self.urgent.value else None)
 
     def reset(self) -> None:
         for field in (self.customer_no, self.phone, self.content, self.customer_name, self.address):
@@ -84,6 +118,8 @@ class IntakeForm:
         for select in (self.business_type, self.topic, self.org_unit):
             select.value = None
         self.urgent.value = False
+        self.suggested = None
+        self.suggestion.clear()
         self.customer_no.run_method("focus")
 
 
@@ -126,6 +162,7 @@ def _wire_keys(form: IntakeForm, lookup: Any, submit: Any) -> None:
     for field in (form.customer_no, form.phone):
         field.on("keydown.enter", lookup)
         field.on("blur", lookup)
+    form.content.on("blur", form.suggest)
     for field in (form.customer_name, form.address, form.org_unit):
         field.on("keydown.ctrl.enter", submit)
 
