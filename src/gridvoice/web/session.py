@@ -31,6 +31,7 @@ from gridvoice.web.i18n import LANGS, Texts
 P = ParamSpec("P")
 T = TypeVar("T")
 USERNAME, LOGIN_AT, LANG = "username", "login_at", "lang"
+PAGE_BUILD_TIMEOUT = 30.0  # seconds
 
 
 async def io(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -148,6 +149,9 @@ def console_page(path: str, permission: Permission | None = None, **page_kwargs:
         page.__signature__ = inspect.Signature([request_param, *params])  # type: ignore[attr-defined]
         page.__name__ = page.__qualname__ = build.__name__
         page.__module__ = build.__module__
+        # NiceGUI sends a page still being built after 3 s and fills it in later; under load a board whose data
+        # came late then never showed it (seen once on a busy 2-core machine): wait for the whole page instead
+        page_kwargs.setdefault("response_timeout", PAGE_BUILD_TIMEOUT)
         ui.page(path, **page_kwargs)(page)
         return build
 
