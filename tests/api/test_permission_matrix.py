@@ -276,6 +276,27 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("PUT", f"{API}/rules/{{kind}}"): Entry(Permission.EDIT_CONFIG, lambda c: (
         "PUT", f"{API}/rules/sla", {"json": {"text": "not = [a rule set", "note": "权限矩阵"}}),
         ok=frozenset({422})),
+    # satisfaction (issue #5): requests that change nothing; bodies valid for the schema so that the permission
+    # check, not FastAPI's validation, answers the refused
+    ("GET", f"{API}/satisfaction/callbacks"): Entry(Permission.READ_SATISFACTION,
+                                                     _get("/satisfaction/callbacks", by="unit")),
+    ("GET", f"{API}/satisfaction/callbacks/rehandling"): Entry(Permission.READ_SATISFACTION,
+                                                                _get("/satisfaction/callbacks/rehandling")),
+    ("POST", f"{API}/satisfaction/fit"): Entry(Permission.READ_SATISFACTION, lambda c: (
+        "POST", f"{API}/satisfaction/fit", {"json": {"data": [{"x1": 1}]}}), ok=frozenset({422})),  # no spec
+    ("POST", f"{API}/satisfaction/ahp"): Entry(Permission.READ_SATISFACTION, lambda c: (
+        "POST", f"{API}/satisfaction/ahp", {"json": {"matrix": [[1, 3], ["1/3", 1]]}})),
+    ("POST", f"{API}/satisfaction/entropy"): Entry(Permission.READ_SATISFACTION, lambda c: (
+        "POST", f"{API}/satisfaction/entropy", {"json": {"data": [{"a": 1, "b": 2}, {"a": 2, "b": 1}]}})),
+    ("GET", f"{API}/satisfaction/surveys"): Entry(Permission.READ_SATISFACTION, _get("/satisfaction/surveys")),
+    # an empty file: 422 proves the caller got past authorisation without storing anything
+    ("POST", f"{API}/satisfaction/surveys"): Entry(Permission.MANAGE_SURVEYS, lambda c: (
+        "POST", f"{API}/satisfaction/surveys", {"files": {"file": ("empty.csv", b"", "text/csv")}}),
+        ok=frozenset({422})),
+    ("GET", f"{API}/satisfaction/surveys/{{survey_id}}/csi"): Entry(Permission.READ_SATISFACTION, _get(
+        "/satisfaction/surveys/no-such-survey/csi"), ok=frozenset({404})),
+    ("GET", f"{API}/satisfaction/report"): Entry(Permission.READ_SATISFACTION, _get(
+        "/satisfaction/report", unit="C1", period="2026-Q1", resamples=0)),
 }
 
 

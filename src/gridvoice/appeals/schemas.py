@@ -87,6 +87,26 @@ class AppealIn(BaseModel):
         return value
 
 
+CALLBACK_ITEMS = ("speed", "attitude", "result")  # 处理速度, 服务态度, 处理结果: the callback's item scores
+
+
+class CallbackScores(BaseModel):
+    """The customer's 1–10 marks at a callback (回访): how fast, how courteous, how well the matter was solved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    speed: int | None = Field(default=None, ge=1, le=10)
+    attitude: int | None = Field(default=None, ge=1, le=10)
+    result: int | None = Field(default=None, ge=1, le=10)
+
+    @field_validator("speed", "attitude", "result", mode="before")
+    @classmethod
+    def _not_a_flag(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # True would pass as 1
+            raise ValueError("a score is a whole number from 1 to 10")
+        return value
+
+
 class EventIn(BaseModel):
     """One lifecycle action (POST /api/v1/appeals/{id}/events)."""
 
@@ -96,8 +116,11 @@ class EventIn(BaseModel):
     version: int = Field(ge=1, le=2**31 - 1)
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
     verdict: Verdict | None = None
+    # a callback's optional item scores and the customer's reason, kept in the event's data
+    scores: CallbackScores | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 
-    @field_validator("note", mode="before")
+    @field_validator("note", "reason", mode="before")
     @classmethod
     def _note(cls, value: Any) -> Any:
         return no_nul(value)

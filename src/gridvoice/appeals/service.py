@@ -352,8 +352,13 @@ class AppealService:
             if session.get(Appeal, event.duplicate_of) is None:
                 raise BadInput("duplicate_of", f"appeal {event.duplicate_of} does not exist")
             extra = {"duplicate_of": event.duplicate_of}
-        if event.action == Action.CALLBACK and event.verdict is None:
-            raise BadInput("verdict", "a callback needs the customer's verdict")
+        if event.action == Action.CALLBACK:
+            if event.verdict is None:
+                raise BadInput("verdict", "a callback needs the customer's verdict")
+            extra = _callback_details(event)
+        elif event.scores is not None or event.reason:
+            raise BadInput("scores" if event.scores is not None else "reason",
+                           "only a callback carries the customer's item scores and reason")
         return extra
 
     def _apply(self, session: Session, appeal: Appeal, cmd: Command, actor: Actor, now: datetime) -> None:
@@ -648,6 +653,19 @@ class AppealService:
             created_at=appeal.created_at, updated_at=appeal.updated_at, closed_at=appeal.closed_at,
             synthetic=appeal.synthetic, policy_version=appeal.policy_version, intake_outcome=outcome,
         )
+
+
+def _callback_details(event: EventIn) -> dict[str, Any]:
+    """The callback's item scores and reason as the event stores them (whitespace runs made one space, so the
+    same reason typed twice groups as one)."""
+    details: dict[str, Any] = {}
+    scores = event.scores.model_dump(exclude_none=True) if event.scores is not None else {}
+    if scores:
+        details["scores"] = scores
+    reason = " ".join((event.reason or "").split())
+    if reason:
+        details["reason"] = reason
+    return details
 
 
 def _mask(field: str, value: str | None) -> str | None:

@@ -7,9 +7,12 @@ around them. With `--format json` each prints one JSON document on standard outp
 from __future__ import annotations
 
 import csv
-import math
+import io
+import json
+import sys
 from dataclasses import dataclass
-from fractions import Fraction
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gridvoice.appeals.files import detect_encoding
-from gridvoice.cli_support import OutputFormat, emit_json, err, guarded
+from gridvoice.cli_support import OutputFormat, emit_json, err, fail, guarded, runtime
 from gridvoice.domain.weighting import (
     FUZZY_OPERATORS,
     RANDOM_INDEX,
@@ -32,6 +35,8 @@ from gridvoice.domain.weighting import (
     fuzzy_evaluate,
 )
 from gridvoice.errors import BadInput
+from gridvoice.ops.spreadsheet import csv_safe
+from gridvoice.satisfaction.cells import as_number as _number
 
 if TYPE_CHECKING:
     from gridvoice.satisfaction.pls import PlsResult
@@ -104,21 +109,6 @@ def _read_xlsx(path: Path) -> Sheet:
     header = [str(h).strip() for h in sheet[0]]
     rows = [(i, list(r)) for i, r in enumerate(sheet[1:], start=2) if any(c not in ("", None) for c in r)]
     return Sheet(header, [r[: len(header)] for _, r in rows], [i for i, _ in rows])
-
-
-def _number(cell: Any, where: str) -> float:
-    """A cell as a number; fractions such as 1/3 are accepted (AHP matrices are written so)."""
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        value = float(cell)
-    else:
-        text = str(cell).strip()
-        try:
-            value = float(Fraction(text)) if "/" in text else float(text)
-        except (ValueError, ZeroDivisionError):
-            raise BadInput(where, f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise BadInput(where, f"{cell!r} is not a finite number")
-    return value
 
 
 def _split(option: str | None) -> list[str]:
@@ -405,3 +395,295 @@ def simulate_cmd(
         emit_json(doc)
     else:
         err.print(f"wrote {n} synthetic respondents to {out_path}")
+
+
+# ---------------------------------------------------------------------------------------- surveys, callbacks
+
+
+class TableFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+PROBLEMS_IN_JSON = 100  # rejected rows listed in the JSON summary; --rejected-out has them all
+
+
+def _system() -> Any:
+    from gridvoice.auth.service import Actor
+
+    return Actor.system()
+
+
+def _service() -> Any:
+    from gridvoice.satisfaction.service import SatisfactionService
+
+    rt = runtime()
+    guarded(rt.init_schema)
+    return SatisfactionService(rt)
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="answers (.csv or .xlsx): item columns and respondent, unit, "
+                                              "segment, channel, period")],
+    survey_id: Annotated[str | None, typer.Option("--survey-id", help="id of the survey (default: "
+                                                                      "survey-DATE-HASH)")] = None,
+    title: Annotated[str | None, typer.Option(help="a title (default: the file name)")] = None,
+    mode: Annotated[str, typer.Option(help="rows: valid rows land, rejected ones are reported; atomic: all or "
+                                           "nothing")] = "rows",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row, store nothing")] = False,
+    rejected_out: Annotated[Path | None, typer.Option(help="write rejected rows (row, column, reason) here")]
+    = None,
+    period: Annotated[str | None, typer.Option(help="period of rows without one (2026-Q3, 2026-07 …)")] = None,
+    instrument: Annotated[Path | None, typer.Option(help="questionnaire YAML (default: the shipped one)")] = None,
+    spec: Annotated[Path | None, typer.Option(help="a model spec YAML instead of an instrument")] = None,
+    encoding: Annotated[str | None, typer.Option(help="force a text encoding (default: UTF-8, else GB18030)")]
+    = None,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="label every row synthetic")] = False,
+    format: FormatOption = OutputFormat.text,
+) -> None:
+    """Import survey answers: every row checked against the instrument; exit 2 when any row was rejected."""
+    from gridvoice.satisfaction.surveys import ImportRequest
+
+    _writable(rejected_out)
+    service = _service()
+
+    def run() -> Any:
+        if not file.is_file():
+            raise BadInput("file", f"{file} does not exist")
+        request = ImportRequest(file.read_bytes(), file.name, survey_id=survey_id, title=title,
+                                model=_survey_model(instrument, spec), mode=mode, dry_run=dry_run,  # type: ignore[arg-type]
+                                period=period, encoding=encoding, synthetic=synthetic)
+        return service.import_survey(_system(), request)
+
+    result = guarded(run)
+    if rejected_out is not None:
+        _write_problems(rejected_out, result.problems)
+    for problem in result.problems[:20]:
+        err.print(f"row {problem.row}: {problem.field}: {problem.reason}", highlight=False, markup=False)
+    if len(result.problems) > 20:
+        err.print(f"… {len(result.problems) - 20} more rejected rows"
+                  + (f" (see {rejected_out})" if rejected_out else " (use --rejected-out FILE.csv)"))
+    doc = {"survey_id": result.survey_id, "stored": result.stored, "dry_run": result.dry_run, "mode": result.mode,
+           **result.counts.model_dump(), "problems": [p.model_dump() for p in result.problems[:PROBLEMS_IN_JSON]]}
+    if format == OutputFormat.json:
+        emit_json(doc)
+    else:
+        err.print(" ".join(f"{k}={v}" for k, v in doc.items() if k != "problems"))
+    if result.counts.rejected:
+        raise typer.Exit(2)
+
+
+def _writable(path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(2, f"rejected-out: cannot create the folder of {path}: {exc.strerror}") from exc
+    if path.is_dir():
+        raise fail(2, f"rejected-out: {path} is a folder; give a .csv file name")
+
+
+def _survey_model(instrument: Path | None, spec: Path | None) -> Any:
+    from gridvoice.satisfaction.instrument import load_instrument
+    from gridvoice.satisfaction.spec import load_spec
+    from gridvoice.satisfaction.surveys import SurveyModel
+
+    if instrument is not None and spec is not None:
+        raise BadInput("spec", "give an instrument or a spec, not both")
+    if spec is not None:
+        return SurveyModel(load_spec(spec), None)
+    if instrument is not None:
+        loaded = load_instrument(instrument)
+        return SurveyModel(loaded.spec(), loaded)
+    return None
+
+
+def _write_problems(path: Path, problems: list[Any]) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
+        writer = csv.writer(fh)
+        writer.writerow(["row", "field", "reason"])
+        for p in problems:
+            writer.writerow([p.row, p.field, p.reason])
+
+
+@app.command("surveys")
+def surveys_cmd(format: FormatOption = OutputFormat.text) -> None:
+    """The stored surveys, the latest import first."""
+    service = _service()
+    manifests = guarded(lambda: service.surveys(_system()))
+    if format == OutputFormat.json:
+        emit_json([m.model_dump(mode="json") for m in manifests])
+        return
+    table = Table("id", "title", "imported", "by", "answers", "units", "periods", "synthetic")
+    for m in manifests:
+        table.add_row(m.id, m.title, m.imported_at.strftime("%Y-%m-%d %H:%M"), m.imported_by,
+                      str(m.counts.accepted), str(len(m.units)), ", ".join(m.periods), "yes" if m.synthetic else "")
+    out.print(table)
+
+
+@app.command("csi")
+def csi_cmd(
+    survey_id: Annotated[str, typer.Argument(help="a stored survey (see `satisfaction surveys`)")],
+    by: Annotated[str | None, typer.Option(help="unit | segment | channel | period (none: overall only)")] = "unit",
+    unit: Annotated[str | None, typer.Option(help="only this unit's subtree")] = None,
+    period: Annotated[str | None, typer.Option(help="only answers of periods overlapping this one")] = None,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="resamples for the overall index's "
+                                                                      "intervals")] = 0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    format: FormatOption = OutputFormat.text,
+) -> None:
+    """The CSI (0–100 per construct) and the constructs to improve first (IPMA), overall and per group."""
+    service = _service()
+    result = guarded(lambda: service.csi(_system(), survey_id, by or None, unit, period, bootstrap, seed))
+    if format == OutputFormat.json:
+        emit_json(result.model_dump(mode="json"))
+        return
+    fits = ([("overall", result.overall)] if result.overall else []) + list(result.groups.items())
+    # constructs down, groups across: a handful of units fits a terminal, nine constructs would not
+    table = Table("construct", *(result.names.get(key, key) for key, _ in fits))
+    table.add_row("n", *(str(summary.n) for _, summary in fits))
+    for code, label in result.labels.items():
+        table.add_row(f"{label} ({code})", *(_fmt(summary.index.get(code), 1) for _, summary in fits))
+    out.print(table)
+    for key, summary in fits:
+        priorities = (summary.ipma or {}).get("priorities", {}).get("constructs", [])
+        out.print(f"improve first in {result.names.get(key, key)}: "
+                  f"{', '.join(result.labels.get(p, p) for p in priorities) or '—'}")
+    for key, reason in result.skipped.items():
+        err.print(f"skipped {key}: {reason}", highlight=False, markup=False)
+
+
+@app.command("report")
+def report_cmd(
+    unit: Annotated[str, typer.Option(help="org unit code (city, county, station)")],
+    period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-07")],
+    out_path: Annotated[Path, typer.Option("--out", help="report.html or report.pdf")],
+    survey: Annotated[str | None, typer.Option(help="survey id (default: the latest covering the period)")] = None,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="resamples of the index intervals")] = 1000,
+) -> None:
+    """The satisfaction report of a unit and period (HTML or PDF with charts)."""
+    from gridvoice.satisfaction.report import build_report, render
+
+    suffix = out_path.suffix.lower().lstrip(".")
+    if suffix not in ("html", "pdf"):
+        raise fail(2, f"out: unsupported file type {out_path.suffix!r}; use .html or .pdf")
+    service = _service()
+    content = guarded(lambda: render(build_report(service, _system(), unit, period, survey, bootstrap),
+                                     suffix))  # type: ignore[arg-type]
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_bytes(content)
+    except OSError as exc:
+        raise fail(1, f"out: cannot write {out_path}: {exc.strerror}") from exc
+    err.print(f"wrote {out_path} ({len(content):,} bytes)")
+
+
+@app.command("callbacks")
+def callbacks_cmd(
+    date_from: Annotated[datetime | None, typer.Option("--from", help="appeals received from (Beijing time)")]
+    = None,
+    date_to: Annotated[datetime | None, typer.Option("--to", help="… up to, not including (Beijing time)")]
+    = None,
+    period: Annotated[str | None, typer.Option(help="instead of --from/--to: 2026-Q3, 2026-07 …")] = None,
+    by: Annotated[str | None, typer.Option(help="unit | station | department | topic | business_type | handler | "
+                                                "period")] = None,
+    org_unit: Annotated[str | None, typer.Option("--org-unit", help="only this unit's subtree")] = None,
+    granularity: Annotated[str, typer.Option(help="periods of --by period: month | quarter | half | year")]
+    = "month",
+    top: Annotated[int, typer.Option(min=1, max=100, help="dissatisfaction reasons listed")] = 10,
+    format: Annotated[TableFormat, typer.Option("--format", help="text, json, csv or xlsx")] = TableFormat.text,
+    out_path: Annotated[Path | None, typer.Option("--out", help="write here (required for xlsx)")] = None,
+    lang: Annotated[str, typer.Option(help="column headers of csv/xlsx: zh or en")] = "zh",
+) -> None:
+    """Callback coverage, satisfaction rates, item scores and dissatisfaction reasons (回访满意度)."""
+    if format == TableFormat.xlsx and out_path is None:
+        raise fail(2, "out: required with --format xlsx (a workbook is not printed)")
+    if lang not in ("zh", "en"):
+        raise fail(2, f"lang: {lang!r}; use zh or en")
+    service = _service()
+    report = guarded(lambda: service.callbacks(_callback_filters(date_from, date_to, period, org_unit), _system(),
+                                               by, granularity))  # type: ignore[arg-type]
+    if format == TableFormat.json:
+        doc = report.model_dump(mode="json")
+        if out_path is not None:
+            out_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        else:
+            emit_json(doc)
+    elif format in (TableFormat.csv, TableFormat.xlsx):
+        _write_callback_table(report, format, out_path, lang)
+    else:
+        _print_callbacks(report)
+
+
+def _callback_filters(date_from: datetime | None, date_to: datetime | None, period: str | None,
+                      org_unit: str | None) -> Any:
+    from gridvoice.appeals.schemas import AppealFilters
+    from gridvoice.satisfaction.periods import parse_period
+
+    if period is not None:
+        if date_from is not None or date_to is not None:
+            raise BadInput("period", "give --period or --from/--to, not both")
+        span = parse_period(period)
+        date_from, date_to = span.start_utc, span.end_utc
+    if date_from is not None and date_to is not None and date_to <= date_from:
+        raise BadInput("to", "--to must come after --from")
+    return AppealFilters(received_from=date_from, received_to=date_to, org_unit=org_unit)
+
+
+def _write_callback_table(report: Any, format: TableFormat, out_path: Path | None, lang: str) -> None:
+    from gridvoice.satisfaction.callbacks import TABLE_COLUMNS, table_rows
+
+    rows = table_rows(report)
+    header = [zh if lang == "zh" else code for code, zh in TABLE_COLUMNS]
+    cells = [[row[code] for code, _ in TABLE_COLUMNS] for row in rows]
+    if format == TableFormat.xlsx:
+        assert out_path is not None
+        _xlsx(out_path, header, cells)
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([[csv_safe(c) for c in row] for row in cells])
+        if out_path is None:
+            sys.stdout.write(buffer.getvalue())
+        else:
+            out_path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    if out_path is not None:
+        err.print(f"wrote {len(rows)} rows to {out_path}")
+
+
+def _xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("回访满意度")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    try:
+        workbook.save(path)
+    except OSError as exc:
+        raise fail(1, f"out: cannot write {path}: {exc.strerror}") from exc
+
+
+def _print_callbacks(report: Any) -> None:
+    o = report.overall
+    out.print(f"appeals {o.appeals}, due {o.due}, called back {o.called_back} (coverage {_pct(o.coverage)}), "
+              f"callbacks {o.callbacks}: satisfaction {_pct(o.satisfaction_rate)}, strict "
+              f"{_pct(o.strict_satisfaction_rate)}, dissatisfied {o.dissatisfied}")
+    if report.groups:
+        table = Table(report.by, "name", "appeals", "due", "coverage", "callbacks", "satisfaction", "dissatisfied")
+        for g in report.groups:
+            table.add_row(g.key or "—", g.name, str(g.appeals), str(g.due), _pct(g.coverage), str(g.callbacks),
+                          _pct(g.satisfaction_rate), str(g.dissatisfied))
+        out.print(table)
+    for reason in report.reasons:
+        out.print(f"  {reason.count:>5}  {reason.reason or '(no reason given)'}")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

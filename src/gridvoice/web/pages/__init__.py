@@ -7,6 +7,7 @@ from gridvoice.web.pages import (  # noqa: F401
     duty,
     intake,
     login,
+    satisfaction,
     supervision,
     workbench,
 )
