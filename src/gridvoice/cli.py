@@ -116,6 +116,10 @@ def demo(
         err.print("building the synthetic demo (once) …")
         report = guarded(lambda: run_seed(rt, customers, months, seed, log=lambda m: err.print(m)))
         err.print(f"demo data ready: {report.appeals} appeals in {report.seconds:.0f} s")
+        from gridvoice.satisfaction.surveys import seed_satisfaction
+
+        guarded(lambda: seed_satisfaction(rt, seed))
+        err.print("synthetic satisfaction survey imported")
     credentials = reset_demo_users(rt)
     table = Table(title="gridvoice demo — SYNTHETIC DATA (合成演示数据) — logins for this run")
     for column in ("user", "role", "territory", "password"):

@@ -273,6 +273,33 @@ async def test_dispatch_on_the_detail_page(user: User, web_runtime: Runtime) -> 
     assert AppealService(web_runtime).get(appeal_id, _actor("admin_city")).status == "dispatched"
 
 
+async def test_a_callback_records_verdict_scores_and_reason(user: User, web_runtime: Runtime) -> None:
+    appeal_id = _appeal(web_runtime, business_type="COMPLAINT", topic="STAFF_CONDUCT")
+    for action, who in (("dispatch", "dispatcher_city"), ("receive", "handler_c1"), ("resolve", "handler_c1"),
+                        ("review", "dispatcher_city")):
+        _act(web_runtime, appeal_id, action, who, note="处理完毕")
+    await login(user, "agent_city")
+    await user.open(f"/appeals/{appeal_id}")
+    await user.should_see(marker="action-callback", retries=RETRIES)
+    user.find(marker="action-callback").click()
+    await user.should_see(marker="action-dialog", retries=RETRIES)
+    user.find(marker="verdict").elements.pop().value = "dissatisfied"
+    user.find(marker="score-attitude").elements.pop().value = 2
+    user.find(marker="score-speed").elements.pop().value = 7
+    user.find(marker="callback-reason").type("工作人员态度差")
+    user.find(marker="confirm").click()
+    service = AppealService(web_runtime)
+
+    def called_back() -> bool:
+        return any(e.action == "callback" for e in service.get(appeal_id, _actor("admin_city")).events)
+
+    await eventually(called_back)
+    callback = next(e for e in service.get(appeal_id, _actor("admin_city")).events if e.action == "callback")
+    assert callback.data["verdict"] == "dissatisfied"
+    assert callback.data["scores"] == {"attitude": 2, "speed": 7}
+    assert callback.data["reason"] == "工作人员态度差"
+
+
 async def test_handler_sees_only_what_role_and_state_allow(user: User, web_runtime: Runtime) -> None:
     appeal_id = _appeal(web_runtime)
     _act(web_runtime, appeal_id, "dispatch", "dispatcher_city")

@@ -58,6 +58,18 @@ ARRIVAL_MEDIAN_MIN = {"urban": 22.0, "rural": 45.0, "remote": 60.0}
 LATE_COUNTY_FACTOR = 1.8
 POWER_TOPICS = {"OUTAGE", "VOLTAGE", "FACILITY_SAFETY"}
 
+# why customers said 不满意 at the callback, by topic (what agents write down)
+DISSATISFIED_REASONS: dict[str, tuple[str, ...]] = {
+    "attitude": ("工作人员态度差", "抢修人员说话不耐烦", "接电话的人推诿，让我自己找物业"),
+    "OUTAGE": ("停电时间太长", "抢修太慢，等了半天才来", "反复停电，问题没根治"),
+    "VOLTAGE": ("电压还是低，问题没解决", "说要改造但没有时间表"),
+    "METER_READING_BILLING": ("电费问题没解释清楚", "退补金额不认可"),
+    "REMOTE_CONTROL": ("交费后很久才复电", "停电前没有提醒"),
+    "PROCESS_TIMELINESS": ("办理时间太长", "一直没人回复"),
+    "NEW_CONNECTION": ("报装流程太繁琐", "装表拖了很久"),
+    "default": ("问题没解决", "答复不清楚", "处理太慢"),
+}
+
 
 @dataclass
 class Planted:
@@ -387,6 +399,21 @@ class _Simulation:
             delay -= first
         self.step(delay, action, self.handler, note)
 
+    def _callback_details(self, verdict: Verdict) -> dict[str, Any]:
+        """Item scores (1-10) most customers give, and a reason from the dissatisfied: the attitude problem
+        of the planted station shows in its attitude scores and reasons."""
+        rng = self.rng
+        centre = {Verdict.SATISFIED: 9.2, Verdict.BASICALLY_SATISFIED: 7.2, Verdict.DISSATISFIED: 3.5}[verdict]
+        scores = {item: min(10, max(1, round(rng.gauss(centre, 1.0)))) for item in ("speed", "attitude", "result")}
+        if self.attitude:
+            scores["attitude"] = max(1, scores["attitude"] - rng.choice((1, 2, 3)))
+        details: dict[str, Any] = {"scores": scores}
+        if verdict == Verdict.DISSATISFIED:
+            reasons = DISSATISFIED_REASONS["attitude"] if self.attitude and rng.random() < 0.7 else \
+                DISSATISFIED_REASONS.get(self.appeal.topic, DISSATISFIED_REASONS["default"])
+            details["reason"] = rng.choice(reasons)
+        return details
+
     def _close(self) -> None:
         rng = self.rng
         if rng.random() < 0.03:
@@ -398,11 +425,13 @@ class _Simulation:
             dissatisfied = 0.25 if self.attitude else 0.05
             verdict = rng.choices((Verdict.SATISFIED, Verdict.BASICALLY_SATISFIED, Verdict.DISSATISFIED),
                                   weights=(0.86 - dissatisfied + 0.05, 0.09, dissatisfied))[0]
-            self.step(_lognormal(rng, 240, 0.7), Action.CALLBACK, "agent_synth", verdict=verdict)
+            self.step(_lognormal(rng, 240, 0.7), Action.CALLBACK, "agent_synth", verdict=verdict,
+                      extra=self._callback_details(verdict))
             if verdict == Verdict.DISSATISFIED:
                 self._handle(first=False)
                 self.step(_lognormal(rng, 90, 0.8), Action.REVIEW, "dispatcher_synth")
                 self.step(_lognormal(rng, 240, 0.7), Action.CALLBACK, "agent_synth",
-                          verdict=Verdict.BASICALLY_SATISFIED)
+                          verdict=Verdict.BASICALLY_SATISFIED,
+                          extra=self._callback_details(Verdict.BASICALLY_SATISFIED))
         if self.appeal.status in (Status.CALLED_BACK, Status.RESOLVED, Status.REVIEWED):
             self.step(_lognormal(rng, 720, 1.0), Action.ARCHIVE, "dispatcher_synth")

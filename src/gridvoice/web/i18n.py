@@ -238,6 +238,9 @@ EN: dict[str, str] = {
     '（置信度低，请复核）': ' (low confidence: please check)',
     '系统建议：{bt} · {topic}（置信度 {p:.0%} / {q:.0%}）': 'Suggested: {bt} · {topic} (confidence {p:.0%} / {q:.0%})',
     '可能紧急': 'Possibly urgent',
+    '客户打分（1–10，可不填）': 'Customer scores (1–10, optional)',
+    '客户意见 / 不满意原因（可选）': "Customer's comment / reason for dissatisfaction (optional)",
+    '客户意见': "Customer's comment",
     # 诉求分析 (web/pages/analysis.py)
     'q 值': 'q value',
     '{period} 风险排名': 'Risk ranking {period}',

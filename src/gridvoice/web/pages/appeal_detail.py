@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi.responses import Response
 from nicegui import ui
 
-from gridvoice.appeals.schemas import MAX_ID, AppealDetail, EventIn, PersonalData, RevealIn
+from gridvoice.appeals.schemas import (
+    CALLBACK_ITEMS,
+    MAX_ID,
+    AppealDetail,
+    CallbackScores,
+    EventIn,
+    PersonalData,
+    RevealIn,
+)
 from gridvoice.domain.lifecycle import NEEDS_REASON, Action, Verdict
 from gridvoice.domain.roles import Permission, may_act
 from gridvoice.domain.sla import MilestoneStatus
@@ -158,6 +167,11 @@ class DetailView:
                               if e.status_before and e.status_before != e.status_after else t.status(e.status_after))
                     verdict = e.data.get("verdict")
                     body = e.note + (f" [{t('回访结果')}: {t.verdict(verdict)}]" if verdict else "")
+                    scores = e.data.get("scores") or {}
+                    if scores:
+                        body += " " + " ".join(f"{t(SCORE_LABELS.get(k, k))} {v}" for k, v in scores.items())
+                    if e.data.get("reason"):
+                        body += f" · {t('客户意见')}: {e.data['reason']}"
                     with ui.timeline_entry(title=f"{t.action(e.action)} · {change}",
                                            subtitle=f"{local_time(e.at, seconds=True)} · {e.actor}"):
                         ui.label(body).classes("whitespace-pre-wrap")
@@ -222,18 +236,27 @@ class CustomerCard:
         await attempt(self.ctx.texts, work)
 
 
+SCORE_LABELS = {"speed": "处理速度", "attitude": "服务态度", "result": "处理结果"}
+
+
 class ActionDialog:
     """The inputs one action needs (a reason, a verdict, a new department or unit), then the action."""
 
     def __init__(self, view: DetailView, appeal: AppealDetail, action: Action) -> None:
         self.view, self.appeal, self.action = view, appeal, action
         ctx, t = view.ctx, view.t
-        self.verdict = self.department = self.org_unit = self.duplicate_of = None
+        self.verdict = self.department = self.org_unit = self.duplicate_of = self.reason = None
+        self.scores: dict[str, ui.number] = {}
         with ui.dialog() as self.dialog, ui.card().classes("w-[32rem]").mark("action-dialog"):
             ui.label(f"{t.action(action.value)} · {t('工单')} #{appeal.id}").classes("text-h6")
             if action == Action.CALLBACK:
                 self.verdict = ui.select({v.value: t.verdict(v.value) for v in Verdict}, label=t("客户评价"),
                                          value=Verdict.SATISFIED.value).classes("w-full").mark("verdict")
+                ui.label(t("客户打分（1–10，可不填）")).classes("text-caption text-grey-7")
+                with ui.row().classes("gap-2"):
+                    self.scores = {item: ui.number(t(SCORE_LABELS[item]), min=1, max=10, step=1, format="%d")
+                                   .classes("w-32").mark(f"score-{item}") for item in CALLBACK_ITEMS}
+                self.reason = ui.input(t("客户意见 / 不满意原因（可选）")).classes("w-full").mark("callback-reason")
             if action == Action.REROUTE:
                 self.department = ui.select({d.value: t.label(d.value) for d in Department}, label=t("改派部门"),
                                             clearable=True).classes("w-full").mark("reroute-department")
@@ -258,7 +281,14 @@ class ActionDialog:
                        department=self.department.value if self.department else None,
                        org_unit=self.org_unit.value if self.org_unit else None,
                        duplicate_of=int(self.duplicate_of.value) if self.duplicate_of and self.duplicate_of.value
-                       else None)
+                       else None, **self.callback_details())
+
+    def callback_details(self) -> dict[str, Any]:
+        given = {item: int(field.value) for item, field in self.scores.items() if field.value is not None}
+        details: dict[str, Any] = {"scores": CallbackScores(**given)} if given else {}
+        if self.reason is not None and (self.reason.value or "").strip():
+            details["reason"] = self.reason.value
+        return details
 
     async def confirm(self) -> None:
         view, t = self.view, self.view.t
