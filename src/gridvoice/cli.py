@@ -120,6 +120,9 @@ def demo(
 
         guarded(lambda: seed_satisfaction(rt, seed))
         err.print("synthetic satisfaction survey imported")
+    from gridvoice.classifier.training import ensure_default_model
+
+    guarded(lambda: ensure_default_model(rt.settings.home, progress=lambda m: err.print(m)))
     credentials = reset_demo_users(rt)
     table = Table(title="gridvoice demo — SYNTHETIC DATA (合成演示数据) — logins for this run")
     for column in ("user", "role", "territory", "password"):

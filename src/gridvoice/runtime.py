@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridvoice.classifier.labeller import ModelLabeller
 from gridvoice.config import Settings, load_settings
-from gridvoice.domain.labelling import KeywordLabeller, Labeller
+from gridvoice.domain.labelling import Labeller
 from gridvoice.domain.routing import ResponsibilityMatrix
 from gridvoice.domain.sla import SlaConfig
 from gridvoice.org.service import OrgDirectory
@@ -26,11 +27,16 @@ if TYPE_CHECKING:
 @dataclass
 class Runtime:
     settings: Settings
-    labeller: Labeller = field(default_factory=KeywordLabeller)
+    # the installed classifier (GRIDVOICE_HOME/models), else the keyword fallback; set in __post_init__
+    labeller: Labeller = None  # type: ignore[assignment]
     # set by the API server while it runs on PostgreSQL: the asynchronous pool of the hot path
     async_pool: AsyncPostgres | None = field(default=None, repr=False)
     _org: OrgDirectory | None = field(default=None, repr=False)
     _org_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.labeller is None:
+            self.labeller = ModelLabeller(self.settings.home)
 
     @cached_property
     def engine(self) -> Engine:

@@ -266,6 +266,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", f"{API}/appeals/{{appeal_id}}/reveal"): Entry(Permission.REVEAL_PERSONAL_DATA, lambda c: (
         "POST", f"{API}/appeals/{c.appeal_id}/reveal", {"json": {"reason": "权限矩阵核对"}}), appeal=True,
         check=_unmasked),
+    ("POST", f"{API}/appeals/{{appeal_id}}/labels"): Entry(Permission.CORRECT_LABELS, lambda c: (
+        "POST", f"{API}/appeals/{c.appeal_id}/labels", {"json": {"urgent": False, "note": "权限矩阵"}}), appeal=True),
+    ("GET", f"{API}/appeals/{{appeal_id}}/labels/explain"): Entry(Permission.READ_APPEALS, lambda c: (
+        "GET", f"{API}/appeals/{c.appeal_id}/labels/explain", {}), ok=frozenset({200, 409}), appeal=True),
     ("GET", f"{API}/supervision"): Entry(Permission.SUPERVISE, _get("/supervision")),
     ("POST", f"{API}/sla/check"): Entry(Permission.SUPERVISE, lambda c: ("POST", f"{API}/sla/check", {})),
     ("GET", f"{API}/audit"): Entry(Permission.READ_AUDIT, _get("/audit", limit=5)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 import statistics
-import time
 from collections import Counter, defaultdict
 
 import pytest
@@ -30,9 +29,12 @@ from gridvoice.synth.texts import (
 URGENT_WORDS: tuple[str, ...] = (
     # live, sparking, smoking, exploding
     "火花", "打火", "冒火", "着火", "起火", "燃烧", "冒烟", "浓烟", "焦味", "燶", "爆", "炸",
-    "带电", "触电", "被电到", "漏电", "麻手", "手发麻", "噼啪", "火光", "短路",
+    "带电", "触电", "被电到", "漏电", "麻手", "手发麻", "噼啪", "火光", "短路", "火星",
+    # a wire down or a pole fallen: possibly live
+    "断线", "线断", "断落", "线拖地", "拖在地上", "掉在地上", "掉到地上", "倒杆", "撞倒",
     # health depends on power
-    "制氧", "吸氧", "呼吸机", "透析", "洗肾", "婴儿", "BB", "病人", "卧床", "心脏", "胰岛素",
+    "制氧", "吸氧", "呼吸机", "透析", "洗肾", "保温箱", "病人", "卧床", "心脏", "胰岛素",
+    "困在电梯", "电梯困人", "困喺电梯",
     # large area
     "整个小区", "成个小区", "全小区", "整条村", "成条村", "全村", "整村", "几百户", "上百户",
     "整条街", "成条街", "整片", "一大片",
@@ -76,7 +78,15 @@ CHANNEL_MIX: dict[str, float] = {
 CUSTOMER_CHANNELS = ("APP", "WECHAT", "SMS")
 
 
+# "现场未见冒烟和火花", "冇冒烟": a hazard denied is no cue (agents write such notes on ordinary repairs); nor
+# is a whole street that has power beside the caller's dark house
+NOT_URGENT = re.compile(r"(没有|没|无|未见|未发现|冇|并无)(发现|见到|看到|明显)?"
+                        r"(?:(冒烟|火花|打火|漏电|焦味|带电)[和、及与]?)+"
+                        r"|(整个小区|成个小区|整条街|成条街|全村)(其他人|其他住户)?都有电")
+
+
 def has_urgent_cue(text: str) -> bool:
+    text = NOT_URGENT.sub("", text)
     return any(w in text for w in URGENT_WORDS) or any(p.search(text) for p in URGENT_PATTERNS)
 
 
@@ -283,17 +293,3 @@ def test_paid_but_not_credited_follows_the_channel_rule() -> None:
     ):
         assert not offline.search(text), (bt, topic, channel, text)
 
-
-def test_speed() -> None:
-    rng = random.Random(0)
-    pairs = list(LABEL_MIX)
-    weights = list(LABEL_MIX.values())
-    jobs = [
-        (rng.choices(pairs, weights)[0], rng.choice(CHANNELS), rng.random() < 0.1, random_context(rng))
-        for _ in range(5_000)
-    ]
-    start = time.perf_counter()
-    for (bt, topic), channel, urgent, ctx in jobs:
-        generate_appeal_text(rng, bt, topic, channel, urgent, ctx)
-    rate = len(jobs) / (time.perf_counter() - start)
-    assert rate >= 5_000, f"{rate:.0f} texts/s"

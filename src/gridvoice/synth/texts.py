@@ -688,6 +688,14 @@ _TOPIC_LEX.append(
         },
     }
 )
+# The business that brought the customer is told too; the grievance is the staff.
+_STAFF_DET: dict[str, str] = {
+    "agent": "{cust}因停电报修联系{station}|{cust}因电费问题到营业厅咨询|{cust}为办理过户到营业厅|"
+    "{cust}反映电压低问题后联系供电所|{cust}因电表问题联系供电所|{cust}因新装用电进度到营业厅询问",
+    "plain": "我家停电打电话过去问|去营业厅问电费的事|去办过户的时候|电压低打电话反映|问电表的事|"
+    "去问新装电表的进度",
+    "yue": "屋企停电打去问|去营业厅问电费嘅嘢|去办过户嗰阵|问电表嘅嘢",
+}
 _FACETS["STAFF_CONDUCT"] = {
     "rude": {
         "bts": {"COMPLAINT": 1.0, "OPINION": 0.4, "URGE": 0.3},
@@ -702,6 +710,7 @@ _FACETS["STAFF_CONDUCT"] = {
             "yue": "去营业厅办嘢，个职员态度差到极，话“{rude}”|打去供电所，对面话“{rude}”就收线|"
             "嚟整电嗰个师傅态度好差，{rude_act}|营业厅啲职员一路玩手机一路帮我办，爱理不理|姓{staff}嗰个职员讲嘢好串",
         },
+        "det": _STAFF_DET,
     },
     "buckpass": {
         "bts": {"COMPLAINT": 1.0, "URGE": 0.4, "OPINION": 0.3},
@@ -715,6 +724,7 @@ _FACETS["STAFF_CONDUCT"] = {
             "yue": "揾供电所就话揾物业，揾物业又话揾供电局，踢嚟踢去冇人理|打咗几次电话，个个都话唔关佢哋事|"
             "你哋同施工队推嚟推去，{days}日都冇人理|供电所话“{pass_excuse}”，就系唔肯处理",
         },
+        "det": _STAFF_DET,
     },
     "outage_rude": {
         # Hard case on purpose: an outage is mentioned, but the grievance is the staff.
@@ -1230,6 +1240,14 @@ _TOPIC_LEX.append(
         "yue": {"loss": "雪柜啲嘢都坏晒|间铺开唔到档|厂度停咗一日工"},
     }
 )
+# The outage itself is told too; the grievance is the information about it.
+_NOTICE_DET: dict[str, str] = {
+    "agent": "{prem}{t_since}{nopower}，{dur}|{prem}{t_when}开始停电，停了{hrs}个小时|当天{prem}停电约{hrs}小时|"
+    "停电导致{loss}|{cust}称停电时正在做饭|停电范围包括{place}一带",
+    "plain": "{prem}{t_since}{nopower}|停了{hrs}个小时|{t_when}开始停的，到现在才来电|{loss}|"
+    "停电的时候正在做饭",
+    "yue": "{prem}{t_since}{nopower}|停咗{hrs}个钟|{loss}",
+}
 _FACETS["OUTAGE_NOTICE"] = {
     "no_notice": {
         "bts": {"COMPLAINT": 1.0, "OPINION": 0.6},
@@ -1243,6 +1261,7 @@ _FACETS["OUTAGE_NOTICE"] = {
             "yue": "停电都唔提前通知下，{loss}|话系计划停电，我点解一啲都唔知|停电通知得村委贴咗张，边个睇到啊|"
             "短讯都冇一条就停电",
         },
+        "det": _NOTICE_DET,
     },
     "inaccurate": {
         "bts": {"COMPLAINT": 0.8, "OPINION": 0.4, "INQUIRY": 0.3},
@@ -1253,6 +1272,7 @@ _FACETS["OUTAGE_NOTICE"] = {
             "说好明天停，今天就停了",
             "yue": "通知话停到下昼{clock}点，结果夜晚先有电|话停一日，结果停咗两日|话听日先停，今日就停咗",
         },
+        "det": _NOTICE_DET,
     },
     "no_restore_time": {
         "bts": {"COMPLAINT": 0.5, "INQUIRY": 0.3},
@@ -1262,6 +1282,7 @@ _FACETS["OUTAGE_NOTICE"] = {
             "plain": "停电了问几点来电没人说得清|打电话问复电时间，一问三不知|停电原因和来电时间一个都不说",
             "yue": "停电问几点有电冇人讲得清|打去问几时复电，一问三唔知",
         },
+        "det": _NOTICE_DET,
     },
     "q_schedule": {
         "bts": {"INQUIRY": 1.0},
@@ -1550,12 +1571,18 @@ _FACETS["OTHER"] = {
         "sit": {
             "agent": "{place}有住户绕过电表私接用电|{nbr}长期私自改动电表接线，电表几乎不走|{place}一家工厂夜间偷电|"
             "{nbr}在电表上贴磁铁，电量明显偏少|{place}有人拆掉电表封印后私自接线|"
-            "{nbr}疑似窃电，用电量与电器数量明显不符",
+            "{nbr}疑似窃电，用电量与电器数量明显不符|{nbr}从表前搭线用电，电表不计量|"
+            "{nbr}私接一根线绕过电表给空调供电|{place}有商户晚上把线接到表前，白天拆掉|"
+            "{nbr}用电量大但电表几乎不走，怀疑私接电线偷电|{nbr}从路灯线路上私接电线偷电用于养殖|"
+            "{nbr}让人改了电表，每月电费只有几块钱",
             "plain": "{nbr}偷电，电表前面私接了线|{nbr}好像动了电表，电费特别少|{place}有个厂晚上偷电|"
             "有人把电表封条拆了|"
-            "{nbr}用磁铁吸电表|{place}有家作坊晚上偷偷接电|{nbr}拆了电表的封条",
+            "{nbr}用磁铁吸电表|{place}有家作坊晚上偷偷接电|{nbr}拆了电表的封条|{nbr}从电表前面接了根线偷电|"
+            "{nbr}拉了根线绕开电表|{nbr}晚上接线偷电白天就拆了|{nbr}家开好几台空调电表都不怎么走，肯定在偷电|"
+            "{place}有人从路灯线上接电用",
             "yue": "{nbr}偷电，喺电表前面驳咗条线|{nbr}好似郁过个电表，电费少到离谱|{place}有间厂夜晚偷电|"
-            "有人拆咗个电表嘅封条|{nbr}成日夜晚开好多部冷气，但系个电表好似唔行|{nbr}喺电表度加咗啲嘢",
+            "有人拆咗个电表嘅封条|{nbr}成日夜晚开好多部冷气，但系个电表好似唔行|{nbr}喺电表度加咗啲嘢|"
+            "{nbr}喺电表前面驳线偷电|{nbr}拉咗条线绕过个电表",
         },
         "sysobs": "用电信息采集系统显示{home}电量长期异常偏低，疑似窃电|"
         "线损分析发现{place}台区线损率异常，疑似存在窃电",
@@ -1595,6 +1622,29 @@ _FACETS["OTHER"] = {
             "营业厅能办充电卡吗？|夏天用电要注意什么？",
             "yue": "营业厅星期六日开唔开？|最近嘅营业厅喺边？|营业厅几点收工？|有咩慳电嘅方法？|供电所电话几多号？|"
             "夏天用电要注意啲乜？",
+        },
+    },
+    "streetlight": {
+        # street lighting belongs to the municipality, not to the supply company: OTHER, however it is phrased
+        "bts": {"REPAIR": 1.0, "COMPLAINT": 0.4, "INQUIRY": 0.4, "OPINION": 0.3, "URGE": 0.3},
+        "sit": {
+            "agent": "{place}{spot}路灯不亮已有{days}天|{place}一排路灯晚上不亮，白天反而亮着|{spot}路灯忽明忽暗|"
+            "{place}新装的路灯一直没有通电|{spot}路灯灯杆被撞歪，灯不亮",
+            "plain": "{spot}路灯好几天不亮了|{place}的路灯白天亮晚上不亮|{spot}的路灯一闪一闪的|路灯坏了晚上走路很黑|"
+            "小区门口的路灯一直没修",
+            "yue": "{spot}啲路灯几日都唔着|{place}啲路灯日头着夜晚唔着|{spot}盏路灯闪下闪下|路灯坏咗夜晚行路好黑",
+        },
+    },
+    "property": {
+        # power cut by a landlord or property manager, or their own wiring: not the supply company's doing
+        "bts": {"COMPLAINT": 0.8, "INQUIRY": 0.6, "URGE": 0.2},
+        "sit": {
+            "agent": "物业因{cust}欠缴物业费，私自拉闸停止{cust}用电|房东因租金纠纷切断{cust}出租屋的电源|"
+            "小区物业以装修违规为由停止{cust}家供电|{place}物业自管的配电房故障，物业拖延不修|"
+            "房东私自在出租屋加装电表转供电",
+            "plain": "物业说我没交物业费就把我家电闸拉了|房东把我租的房子的电断了|物业不让我装修就停我家电|"
+            "小区配电房是物业管的，坏了一直不修|房东自己装了个小电表收电费",
+            "yue": "管理处话我冇交管理费就拉咗我屋企个闸|业主断咗我租嗰间屋嘅电|小区配电房系管理处管，坏咗一直唔整",
         },
     },
     "hall_view": {
@@ -1640,9 +1690,14 @@ _STANCE: dict[str, dict[str, str]] = {
         "ask.PRAISE": "特此表扬|希望对相关人员予以表扬|对其服务表示感谢|{cust}非常满意|希望公司给予表彰|"
         "{cust}表示服务很到位",
         "ask.SERVICE_REQUEST": "请安排人员联系客户办理|要求预约上门勘查|请尽快受理|{cust}询问办理流程并要求预约|"
-        "请告知所需资料并安排办理|请联系客户确认办理时间",
+        "请告知所需资料并安排办理|请联系客户确认办理时间|{cust}询问需要准备的资料，希望尽快办理|"
+        "{cust}咨询办理流程，要求尽快受理|{cust}询问多久能办好，希望尽快安排",
         "ask.URGE": "要求尽快处理|请加快处理进度|请尽快回复客户|{cust}要求给出明确处理时间|请相关单位尽快落实|"
         "请优先处理",
+        "hist": "{cust}称此前已就此事多次反映，均未得到解决|{cust}称已拨打95598{times}次，问题依旧|"
+        "{cust}表示之前投诉过一次，对处理结果不满意|{cust}称上次反映后只有电话回访，问题没有实际解决|"
+        "{cust}称这是其第{nth}次反映同一问题，对此前的答复不认可|{cust}称之前报修过，来人看了一下就走了|"
+        "{cust}对此前的处理结果不满意",
         "prior": "{cust}已于{few}天前反映过该问题，至今未处理|此前已反映过，一直未解决|{cust}已是第{nth}次来电|"
         "原工单至今未办结|{cust}称之前已经报修过，但无人到场|前期已派单，现场至今未处理|"
         "{cust}于{date}已来电反映，至今无进展|"
@@ -1674,6 +1729,7 @@ _STANCE: dict[str, dict[str, str]] = {
         "open.PRAISE": "{open_gen}|市民来电表扬：",
         "open.SERVICE_REQUEST": "{open_gen}|市民来电求助：",
         "open.URGE": "{open_gen}|市民再次来电反映：|市民来电催办：",
+        "hist": "{cust}称已多次向供电部门反映未果|{cust}此前已通过95598反映，未获解决|{cust}称对供电所此前的答复不满意",
         "prior": "{cust}称此前已向供电部门反映，至今未解决|{cust}已多次反映该问题|该市民此前已来电反映，问题仍未处理|"
         "原工单办结后问题依旧，{cust}再次反映",
     },
@@ -1716,8 +1772,11 @@ _STANCE: dict[str, dict[str, str]] = {
         "希望越来越好",
         "ask.INQUIRY": "谢谢|麻烦告诉一下|求解答|麻烦回复|急等回复|谢谢解答|帮忙查一下",
         "ask.PRAISE": "谢谢你们|点个赞|必须表扬|辛苦了|太感谢了|给你们点赞",
-        "ask.SERVICE_REQUEST": "怎么申请|麻烦帮我办理|能不能安排一下|想预约一下|需要什么材料|什么时候可以来办",
+        "ask.SERVICE_REQUEST": "怎么申请|麻烦帮我办理|能不能安排一下|想预约一下|需要什么材料|什么时候可以来办|"
+        "我想办，要带什么资料？|要怎么办理？我想尽快弄|能不能帮我办一下？|多久能办好？急着用|在网上能申请吗？我想今天就交",
         "ask.URGE": "到底什么时候能处理|能不能快点|别再拖了|什么时候来啊|今天能不能处理好|快点吧",
+        "hist": "已经打了{times}次电话了还是这样|之前反映过好几次都没用|上次投诉了也没人管|前前后后找了你们好几回|"
+        "每次打电话都说会处理，结果呢|报过修，来人看一眼就走了",
         "prior": "已经报过了|这是第{nth}次打电话了|催一下|怎么还没人来|上次说的到现在都没动静|前天就反映了|"
         "早上就打过电话了|"
         "都报了{few}天了|之前打过电话，说会处理，结果没下文|上周就说了",
@@ -1740,6 +1799,7 @@ _STANCE: dict[str, dict[str, str]] = {
         "ask.PRAISE": "多谢晒|辛苦晒|真系好好|赞一个|好感谢你哋",
         "ask.SERVICE_REQUEST": "点样申请啊|唔该帮我搞下|可唔可以安排下|想约个时间|要咩资料|几时可以嚟办",
         "ask.URGE": "到底几时搞掂|快啲啦|唔好再拖|几时嚟啊|今日搞唔搞得掂",
+        "hist": "已经打咗{times}次电话都系咁|之前反映过几次都冇用|上次投诉咗都冇人理|次次打嚟都话会处理",
         "prior": "已经报咗|第{nth}次打嚟喇|催下你哋|点解仲未有人嚟|上次讲咗到而家都冇消息|前日已经反映咗|"
         "今朝已经打过电话|"
         "都报咗{few}日|上个礼拜已经讲咗",
@@ -2054,22 +2114,46 @@ _IMPACT: dict[str, dict[str, str]] = {
 _URGENT: dict[str, dict[str, str]] = {
     "agent": {
         "urg.live": "现场电线断落仍在冒火花|电线接头处不断打火|表箱内冒烟并伴有焦味|变压器处有噼啪放电声并冒火光|"
-        "断落的电线搭在铁栏杆上，可能带电|配电箱漏电，有路人触碰时被电到|电杆上的设备发出爆响后冒烟|线路起火，仍在燃烧",
+        "断落的电线搭在铁栏杆上，可能带电|配电箱漏电，有路人触碰时被电到|电杆上的设备发出爆响后冒烟|线路起火，仍在燃烧|"
+        "{hz_obj}{hz_act}|{hz_obj}{hz_act}|{hz_obj}{hz_act}，{hz_more}|{hz_more}，{hz_obj}{hz_act}",
+        "hz_obj": "现场电线|进户线接头|表箱内|电表处|配电箱|变压器|电杆上的开关|路边电缆|墙上的电线|空开下桩头|"
+        "线路接头|电缆分支箱|楼道电井内|低压刀闸",
+        "hz_act": "冒烟|不断打火|冒出火花|起火燃烧|有烧焦味并冒烟|噼啪作响并冒火光|短路冒火|外壳带电|漏电，有人被电到|"
+        "着火了|突然爆响后冒烟|一直冒烟，气味刺鼻|持续放电打火|冒蓝光并有火星|断线落地|断落在路面上",
+        "urg.live.FACILITY_SAFETY": "{urg.live}|{urg.live}|电杆被车撞倒，导线拖地|大树倒下压断电线，电线掉在地上|"
+        "高压线断线，垂落在马路中间|台风后电杆倒杆，电线拖地|路灯杆漏电，有狗被电到|铁皮棚顶带电，有人被电到",
+        "hz_more": "{cust}不敢靠近|周边常有行人经过|附近有小孩玩耍|{cust}已自行拉下总闸|{cust}已让家人远离|"
+        "现场无人看守",
         "urg.live.OUTAGE": "停电前听到变压器处一声爆响并冒火光|停电时电杆上有火花冒出|{urg.live}",
         "urg.live.VOLTAGE": "电压过高导致插座冒烟|电器冒烟并有焦味|{urg.live}",
         "urg.live.METERING": "电表处冒烟并有焦味|电表发出噼啪声并冒火花",
-        "urg.health": "{cust}家中有老人需使用制氧机|家中有病人依靠呼吸机维持|{cust}家中有透析病人|"
-        "家中有刚出生的婴儿，天气炎热|"
-        "家中有卧床老人需要用电维持医疗设备|家中病人的胰岛素需要冷藏|家中老人患心脏病，高温下离不开空调",
+        "urg.health": "{cust}家中有老人需使用制氧机|家中有病人依靠呼吸机维持|{cust}家中有透析病人|{hl_who}{hl_need}|"
+        "停电导致电梯困人，有{few}人被困在电梯里|{cust}称楼内电梯困人，里面有老人|"
+        "{hl_who}{hl_need}|"
+        "家中有早产婴儿需使用保温箱|"
+        "家中有卧床老人需要用电维持医疗设备|家中病人的胰岛素需要冷藏|家中老人患心脏病，需用制氧机",
+        "hl_who": "{cust}家中老人|{cust}母亲|{cust}父亲|家中病人|{cust}的爱人|家中卧床老人|{cust}奶奶",
+        "hl_need": "需24小时使用制氧机|依靠呼吸机维持|每天需在家做腹膜透析|长期吸氧，停电后无法使用制氧设备|"
+        "患有心脏病，需要在家吸氧|注射用的胰岛素需要冷藏|术后卧床，依赖电动护理床和吸氧机",
         "urg.large": "{place}整个小区停电|{place}整条村都没电|涉及约{n_many}户居民|周边几百户居民都受影响|"
+        "{place}周边约{n_many}户{nopower}|{place}一带整片区域{nopower}|{place}整条街{nopower}|"
         "整条街的商铺都停电了|"
         "{place}整片区域停电",
         "urg.threat": "{cust}表示如不尽快解决将向媒体曝光|{cust}称将投诉到12398|{cust}表示将向法院起诉|"
+        "{cust}表示{th_if}，将{th_do}|{cust}扬言{th_if}就{th_do}|{cust}称{th_if}，会{th_do}|"
         "{cust}称要去信访部门上访|"
         "{cust}表示会找电视台曝光|{cust}扬言要打12398投诉|{cust}表示已咨询律师，准备起诉",
-        "urg.praise": "{cust}家中有老人需使用制氧机，停电时非常着急|{cust}家中有婴儿，抢修及时让其十分感动|"
+        "urg.praise": "{cust}家中有老人需使用制氧机，停电时非常着急|{cust}家中有透析病人，抢修及时让其十分感动|"
         "{cust}家中有透析病人，工作人员优先处理",
-        "look": "{cust}称家中有老人，希望尽快处理|{cust}称之前已向12345反映过|{cust}表示冰箱内食物已变质，损失较大|"
+        "lk_who": "{cust}称家中老人|{cust}称其母亲|{cust}称家中小孩|{cust}称其父亲|{cust}称家中孕妇|{cust}称爷爷奶奶",
+        "lk_state": "年纪大了怕热|一个人在家|行动不便|晚上睡不着|在家等着来电|腿脚不好，上下楼不便|热得吃不下饭",
+        "th_if": "如今天仍不解决|若再拖延|如不给合理答复|如果今晚还不来电|如再推诿|若问题得不到解决",
+        "th_do": "向媒体曝光|投诉到12398|向法院起诉|找电视台曝光|到信访部门上访|委托律师起诉供电公司|在抖音上曝光|"
+        "向报社反映|组织村民集体上访|通过法律途径解决",
+        "look": "{cust}称家中有婴儿，天气炎热|{cust}称家中有孕妇|{cust}称周边其他住户用电正常，仅其一户无电|"
+        "现场未见冒烟和火花|{cust}称现场没有冒烟|{cust}称家中有老人，希望尽快处理|{lk_who}{lk_state}|"
+        "{lk_who}{lk_state}|{cust}称上次已向12398投诉过，仍未解决|未发现漏电情况|"
+        "{cust}称之前已向12345反映过|{cust}表示冰箱内食物已变质，损失较大|"
         "{cust}称上个月已投诉过一次|{cust}称店铺因此无法营业，损失约{amount}元|{cust}称家中老人年纪大，怕热|"
         "{cust}称此前曾通过12398反映过类似问题|{cust}称孩子在家上网课",
     },
@@ -2088,35 +2172,69 @@ _URGENT: dict[str, dict[str, str]] = {
         "urg.threat": "回访时客户表示将投诉到12398|回访时客户称要向媒体曝光",
     },
     "plain": {
-        "urg.live": "电线在冒火花|一直在打火，很吓人|表箱冒烟了还有股焦味|听到噼啪响还有火光|"
+        "urg.live": "电线在冒火花|一直在打火，很吓人|表箱冒烟了还有股焦味|听到噼啪响还有火光|{hz_obj}{hz_act}|"
+        "{hz_obj}{hz_act}|{hz_obj}{hz_act}，{hz_more}|"
         "断掉的电线搭在铁门上，怕带电|"
         "摸表箱门手发麻，肯定漏电了|砰的一声爆了，还在冒烟|电线着火了",
         "urg.live.OUTAGE": "停电之前听到砰的一声，电线杆上冒火花|变压器那边爆了一下还有火光|{urg.live}",
         "urg.live.VOLTAGE": "插座都冒烟了|电器冒烟一股焦味|{urg.live}",
         "urg.live.METERING": "电表冒烟了|电表噼啪响还冒火花",
-        "urg.health": "家里老人要用制氧机|我爸靠呼吸机的，不能停电|家里有婴儿，热得一直哭|老人卧床离不开电|"
+        "hz_obj": "电线|线头|表箱|电表|电箱|插座|变压器那里|电线杆上|墙上的线|总闸|楼道的电箱|门口的电缆",
+        "hz_act": "冒烟了|一直打火|冒火花|着火了|烧起来了还冒烟|有股焦味还冒烟|噼啪响还有火光|漏电，摸一下手发麻|"
+        "带电，很吓人|炸了一下|一直在冒烟|刚才起火了|冒蓝光还有火星|断了掉在地上|断线了",
+        "urg.live.FACILITY_SAFETY": "{urg.live}|{urg.live}|电线杆被车撞倒了，电线拖在地上|"
+        "树倒了把电线压断了，线掉到地上|"
+        "高压线断了垂在马路上|铁门带电，小孩摸了被电到|路灯杆漏电，狗被电到了",
+        "hz_more": "我都不敢过去|小孩天天从那过|已经把总闸拉了|邻居都出来看了|吓死人了",
+        "urg.health": "家里老人要用制氧机|我爸靠呼吸机的，不能停电|家里有人要用呼吸机，一分钟都不能停|老人卧床离不开电|"
+        "停电了有人被困在电梯里|我妈被困在电梯里出不来|"
+        "{hl_who}{hl_need}|{hl_who}{hl_need}|"
         "家里有人做透析|"
         "家里有病人要用制氧机|家里病人的胰岛素要放冰箱",
-        "urg.large": "整个小区都没电|全村都停了|好几百户都没电|整条街都黑了|{place}一大片都没电",
+        "hl_who": "家里老人|我爸|我妈|奶奶|爷爷|家里病人|我老公",
+        "hl_need": "要用制氧机|靠呼吸机|每天要在家透析|离不开吸氧|要打胰岛素，药要冷藏|有心脏病，在家要吸氧|"
+        "卧床要用制氧机",
+        "urg.large": "整个小区都没电|全村都停了|好几百户都没电|整条街都黑了|{place}一大片都没电|"
+        "附近{n_many}户都{nopower}|"
+        "整个小区都{nopower}|整条街都{nopower}",
         "urg.threat": "再不解决我就找媒体曝光|我要打12398投诉你们|不行就去法院起诉|我去信访局上访|发到抖音上让大家看看|"
-        "我已经找了律师",
-        "urg.praise": "家里老人用制氧机，停电的时候急死了|家里有婴儿，幸好你们来得快",
-        "look": "家里有老人在|之前打过12345也没用|冰箱里的肉都坏了|店里一天没法开门|上回都投诉过了|老人家在家等着|"
+        "我已经找了律师|{th_if}我就{th_do}|{th_if}我就{th_do}|{th_if}，我马上就{th_do}",
+        "lk_who": "家里老人|我爸|我妈|奶奶|爷爷|家里小孩|我老婆怀孕了，|孩子",
+        "lk_state": "年纪大了怕热|一个人在家|腿脚不方便|晚上热得睡不着|在家等着|热得直冒汗|明天还要上学",
+        "th_if": "再不解决|今天不来电|再拖下去|不给个说法|今天没人来|再推来推去",
+        "th_do": "找媒体曝光|要打12398投诉|去法院告你们|找电视台|发抖音曝光|去信访局上访|请律师起诉|找记者|"
+        "叫上邻居一起去上访|走法律途径",
+        "urg.praise": "家里老人用制氧机，停电的时候急死了|家里有人用呼吸机，幸好你们来得快",
+        "look": "家里有小孩，热得一直哭|家里有孕妇|整个小区都有电，就我家没有|{lk_who}{lk_state}|{lk_who}{lk_state}|"
+        "别人家都有电|家里有老人在|之前打过12345也没用|没有冒烟，就是没电|上次投诉到12398也没用|冰箱里的肉都坏了|店里一天没法开门|上回都投诉过了|老人家在家等着|"
         "上个月就投诉过一次|孩子在家上网课",
     },
     "yue": {
-        "urg.live": "条电线喺度冒火花|一路喺度打火，好恐怖|电表箱冒烟，仲有阵焦味|听到噼啪声仲有火光|"
+        "urg.live": "条电线喺度冒火花|一路喺度打火，好恐怖|电表箱冒烟，仲有阵焦味|听到噼啪声仲有火光|{hz_obj}{hz_act}|"
+        "{hz_obj}{hz_act}|"
         "断咗条电线搭住铁闸，惊佢带电|"
         "掂到表箱度门手发麻，实系漏电|嘭一声爆咗，仲冒烟",
         "urg.live.OUTAGE": "停电之前嘭一声，电线杆度冒火花|{urg.live}",
         "urg.live.VOLTAGE": "个插座冒烟|啲电器冒烟有焦味|{urg.live}",
         "urg.live.METERING": "个电表冒烟|电表噼啪声仲有火花",
-        "urg.health": "屋企阿婆要用制氧机|屋企有BB，热到喊晒|阿爷要用呼吸机，唔可以冇电|屋企有人要洗肾|"
+        "hz_obj": "条电线|个表箱|电表|个电箱|插蘇|变压器嗰度|电线杆上面|楼梯个电箱",
+        "hz_act": "冒烟|一路打火|冒火花|有阵燶味仲冒烟|噼啪声仲有火光|漏电，掂到都被电到|炸咗一下|起火",
+        "urg.health": "屋企阿婆要用制氧机|屋企有人要吸氧|停电有人困喺电梯度|阿爷要用呼吸机，唔可以冇电|屋企有人要洗肾|"
+        "{hl_who}{hl_need}|"
         "屋企有病人要用制氧机",
-        "urg.large": "成个小区冇电|成条村都冇电|几百户都冇电|成条街都黑晒",
-        "urg.threat": "再唔搞掂我就搵传媒曝光|我会打12398投诉你哋|冇得倾就告上法庭|我去信访办上访|放上抖音俾大家睇下",
-        "urg.praise": "屋企阿婆用制氧机，停电嗰阵急死|屋企有BB，好彩你哋嚟得快",
-        "look": "屋企有老人家|之前打过12345都冇用|雪柜啲嘢都坏晒|间铺开唔到档|上次都投诉过|阿妈一个人喺屋企",
+        "hl_who": "屋企阿婆|阿爷|我老豆|我阿妈|屋企病人",
+        "hl_need": "要用制氧机|靠呼吸机|要洗肾|要吸氧|有心脏病，要用制氧机",
+        "urg.large": "成个小区冇电|成条村都冇电|几百户都冇电|成条街都黑晒|成个小区都{nopower}|"
+        "附近{n_many}户都{nopower}",
+        "urg.threat": "再唔搞掂我就搵传媒曝光|我会打12398投诉你哋|冇得倾就告上法庭|我去信访办上访|放上抖音俾大家睇下|"
+        "{th_if}我就{th_do}|{th_if}我就{th_do}",
+        "lk_who": "屋企阿婆|阿爷|阿嫲|我老豆|阿妈|屋企啲细路|老人家",
+        "lk_state": "年纪大怕热|一个人喺屋企|行路唔方便|热到瞓唔着|喺屋企等紧|热到成身汗",
+        "th_if": "再唔搞掂|今日冇电|再拖落去|唔俾个讲法",
+        "th_do": "搵传媒曝光|要打12398投诉|告上法庭|放上抖音曝光|去信访办上访|搵记者",
+        "urg.praise": "屋企阿婆用制氧机，停电嗰阵急死|屋企有人用制氧机，好彩你哋嚟得快",
+        "look": "屋企有BB，热到喊晒|成条街都有电，得我屋企冇|{lk_who}{lk_state}|{lk_who}{lk_state}|屋企有老人家|"
+        "之前打过12345都冇用|冇冒烟，净系冇电|雪柜啲嘢都坏晒|间铺开唔到档|上次都投诉过|阿妈一个人喺屋企",
     },
 }
 
@@ -2208,6 +2326,7 @@ LABEL_MIX: dict[tuple[str, str], float] = {
     ("PRAISE", "DIGITAL_CHANNEL"): 0.2,
     ("PRAISE", "PROCESS_TIMELINESS"): 0.2,
     ("REPORT", "OTHER"): 0.8,
+    ("REPAIR", "OTHER"): 0.4,
     ("REPORT", "STAFF_CONDUCT"): 0.25,
     ("REPORT", "FACILITY_SAFETY"): 0.3,
 }
@@ -2224,7 +2343,7 @@ _URGENT_FAMILIES: dict[str, tuple[tuple[str, float], ...]] = {
 _EMOTION_RATE: dict[str, float] = {
     "COMPLAINT": 0.5,
     "URGE": 0.45,
-    "REPAIR": 0.15,
+    "REPAIR": 0.22,
     "REPORT": 0.12,
     "INQUIRY": 0.06,
     "OPINION": 0.08,
@@ -2251,20 +2370,20 @@ class _Profile:
 
 _PROFILES: dict[str, _Profile] = {
     "HOTLINE_95598": _Profile(
-        det=0.5, bg=0.3, imp=0.35, noise=0.15, look=0.12, quote=0.18, addr=0.25, close=0.5, long=0.15
+        det=0.5, bg=0.3, imp=0.35, noise=0.15, look=0.18, quote=0.18, addr=0.25, close=0.5, long=0.15
     ),
-    "COUNTER": _Profile(det=0.35, bg=0.15, imp=0.2, noise=0.1, look=0.1, quote=0.08, addr=0.12, close=0.45),
-    "GOV_12345": _Profile(det=0.7, bg=0.55, imp=0.55, noise=0.2, look=0.12, quote=0.2, addr=0.65, close=0.97, long=0.4),
+    "COUNTER": _Profile(det=0.35, bg=0.15, imp=0.2, noise=0.1, look=0.14, quote=0.08, addr=0.12, close=0.45),
+    "GOV_12345": _Profile(det=0.7, bg=0.55, imp=0.55, noise=0.2, look=0.18, quote=0.2, addr=0.65, close=0.97, long=0.4),
     "REGULATOR_12398": _Profile(
-        det=0.65, bg=0.5, imp=0.5, noise=0.15, look=0.1, quote=0.12, addr=0.5, close=0.97, long=0.3
+        det=0.65, bg=0.5, imp=0.5, noise=0.15, look=0.15, quote=0.12, addr=0.5, close=0.97, long=0.3
     ),
     "APP": _Profile(
-        det=0.3, bg=0.15, imp=0.25, noise=0.15, look=0.08, quote=0.0, addr=0.07, close=0.25, short=0.1, long=0.2
+        det=0.3, bg=0.15, imp=0.25, noise=0.15, look=0.12, quote=0.0, addr=0.07, close=0.25, short=0.1, long=0.2
     ),
     "WECHAT": _Profile(
-        det=0.35, bg=0.18, imp=0.3, noise=0.18, look=0.08, quote=0.0, addr=0.07, close=0.25, short=0.06, long=0.22
+        det=0.35, bg=0.18, imp=0.3, noise=0.18, look=0.12, quote=0.0, addr=0.07, close=0.25, short=0.06, long=0.22
     ),
-    "SMS": _Profile(det=0.12, bg=0.04, imp=0.08, noise=0.05, look=0.04, quote=0.0, addr=0.05, close=0.15, short=0.42),
+    "SMS": _Profile(det=0.12, bg=0.04, imp=0.08, noise=0.05, look=0.06, quote=0.0, addr=0.05, close=0.15, short=0.42),
     "FIELD": _Profile(det=0.3, bg=0.1, imp=0.3, noise=0.05, look=0.05, quote=0.05, addr=0.3, close=0.8),
     "PROACTIVE": _Profile(det=0.2, bg=0.05, imp=0.15, noise=0.03, look=0.03, quote=0.0, addr=0.15, close=0.75),
 }
@@ -2432,7 +2551,9 @@ _PAIR_FACETS = _pair_facets()
 _Table = dict[str, tuple[_Template, ...]]
 _NO_SEP_AFTER = frozenset("，。！？：；、,.!?:;")
 # Drop order when a text gets too long: the first listed goes first.
-_DROP_ORDER: tuple[str, ...] = ("noise", "look", "bg", "sit2", "imp", "quote", "det", "emo", "addr", "close")
+_DROP_ORDER: tuple[str, ...] = ("noise", "look", "bg", "sit2", "hist", "imp", "quote", "det", "emo", "addr", "close")
+# complaints often recount earlier calls too, so a history is not a sign of urging by itself
+_HISTORY_RATE: dict[str, float] = {"COMPLAINT": 0.3, "OPINION": 0.08, "REPORT": 0.08}
 _MAX_LEN = 250
 # Parts that may open a text before the situation ("今天好热，家里没电了").
 _MAY_LEAD = frozenset({"noise", "urgent", "prior", "look", "det", "bg"})
@@ -2552,6 +2673,11 @@ class _Composer:
             return []
         return [("sit2", ex.slot(self.sibling_key + ".sit"))]
 
+    def _history(self, ex: _Expander) -> list[tuple[str, str]]:
+        if ex.has("hist") and self._chance(_HISTORY_RATE.get(self.bt, 0.0)):
+            return [("hist", ex.slot("hist"))]
+        return []
+
     def _background(self, ex: _Expander) -> str:
         topical = f"bg.{self.topic}"
         return ex.slot(topical if ex.has(topical) and self._chance(0.65) else "bg")
@@ -2649,6 +2775,7 @@ class _Composer:
         if self._chance(prof.quote * scale):
             extras.append(("quote", self._quote(ex)))
         extras += self._sibling(ex, scale)
+        extras += self._history(ex)
         rng.shuffle(extras)
         if self.bt == "URGE":
             # The urging marker usually comes early: "客户再次来电反映…已报修…".
@@ -2702,7 +2829,8 @@ class _Composer:
         while True:
             pieces: list[str] = []
             for kind, text in kept:
-                if not text:
+                # an agent does not write "客户情绪激动" twice, even when opener and colour both say it
+                if not text or text in opener or (kind != "sit" and text in "".join(pieces)):
                     continue
                 if pieces:
                     prev = pieces[-1]
@@ -2759,6 +2887,7 @@ class _Composer:
         if emo:
             extras.append(("emo", emo))
         extras += self._sibling(ex, scale)
+        extras += self._history(ex)
         rng.shuffle(extras)
         if self.bt == "URGE":
             extras.insert(0 if self._chance(0.4) else len(extras), ("prior", ex.slot("prior")))
