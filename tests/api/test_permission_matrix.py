@@ -99,10 +99,12 @@ PRINCIPALS = USERS + KEYS
 TARGETS = {"in": ("T111", "C1"), "out": ("T221", "C2")}
 
 
-def granted(p: Principal, permission: Permission | None) -> bool:
+def granted(p: Principal, permission: Permission | tuple[Permission, ...] | None) -> bool:
     """The declared policy: the role's permissions, and for a key also one of its scopes."""
     if permission is None:
         return True
+    if isinstance(permission, tuple):  # any one of them
+        return any(granted(p, one) for one in permission)
     if p.role not in ROLE_PERMISSIONS[permission]:
         return False
     return p.scopes is None or any(permission in SCOPE_PERMISSIONS[s] for s in p.scopes)
@@ -189,7 +191,7 @@ Check = Callable[[Call, Any], str | None]  # a problem with an authorised answer
 class Entry:
     """What a route needs, by the declared policy, and one request that exercises it."""
 
-    needs: Permission | None  # None: anyone signed in
+    needs: Permission | tuple[Permission, ...] | None  # None: anyone signed in; a tuple: any one of them
     request: Callable[[Call], Request]
     ok: frozenset[int] = frozenset({200})  # what an authorised call of `request` answers
     appeal: bool = False  # the route takes an appeal: the territory rule applies
@@ -270,6 +272,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
         "POST", f"{API}/appeals/{c.appeal_id}/labels", {"json": {"urgent": False, "note": "权限矩阵"}}), appeal=True),
     ("GET", f"{API}/appeals/{{appeal_id}}/labels/explain"): Entry(Permission.READ_APPEALS, lambda c: (
         "GET", f"{API}/appeals/{c.appeal_id}/labels/explain", {}), ok=frozenset({200, 409}), appeal=True),
+    ("GET", f"{API}/analysis/lake"): Entry(Permission.ANALYZE, _get("/analysis/lake")),
+    ("POST", f"{API}/analysis/lake/refresh"): Entry(Permission.ANALYZE, lambda c: (
+        "POST", f"{API}/analysis/lake/refresh", {})),
+    ("GET", f"{API}/analysis/hotspots"): Entry(Permission.ANALYZE, _get("/analysis/hotspots")),
+    ("GET", f"{API}/analysis/repeats"): Entry(Permission.ANALYZE, _get("/analysis/repeats")),
+    ("GET", f"{API}/analysis/sensitive"): Entry(Permission.ANALYZE, _get("/analysis/sensitive")),
+    ("GET", f"{API}/analysis/sensitive/profile"): Entry((Permission.ANALYZE, Permission.CREATE_APPEAL),
+                                                       _get("/analysis/sensitive/profile", customer_no="0300000001")),
+    ("GET", f"{API}/analysis/risk"): Entry(Permission.ANALYZE, _get("/analysis/risk")),
+    ("GET", f"{API}/analysis/factors"): Entry(Permission.ANALYZE, _get("/analysis/factors")),
     ("GET", f"{API}/supervision"): Entry(Permission.SUPERVISE, _get("/supervision")),
     ("POST", f"{API}/sla/check"): Entry(Permission.SUPERVISE, lambda c: ("POST", f"{API}/sla/check", {})),
     ("GET", f"{API}/audit"): Entry(Permission.READ_AUDIT, _get("/audit", limit=5)),

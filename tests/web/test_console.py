@@ -138,6 +138,7 @@ PAGES = {  # path: (a role that may open it and what it shows, a role that may n
     "/supervision": (("county_manager_c1", "overdue-queue"), "agent_city"),
     "/duty": (("duty_officer_city", "surge-card"), "county_manager_city"),
     "/admin": (("admin_city", "tab-users"), "dispatcher_city"),
+    "/analysis": (("analyst_city", "risk-weights"), "agent_city"),
 }
 
 

@@ -55,6 +55,7 @@ class Console:
     runtime: Runtime
     appeals: AppealService
     admin: AccessAdmin
+    state: Any = None  # the app's state: services created lazily and shared with the API (appeal analysis)
 
     @classmethod
     def of(cls, connection: HTTPConnection) -> Console:
@@ -93,7 +94,7 @@ def mount_console(app: FastAPI, runtime: Runtime, appeals: AppealService) -> Non
     """Serve the console at "/" of `app` (the API keeps /api/v1, /healthz and /metrics)."""
     from gridvoice.web import pages  # noqa: F401  (registers the pages with NiceGUI once per process)
 
-    console = Console(runtime, appeals, AccessAdmin(runtime))
+    console = Console(runtime, appeals, AccessAdmin(runtime), app.state)
     own_lifespan = app.router.lifespan_context
     _drop_nicegui_middleware()
     if "NICEGUI_STORAGE_PATH" not in os.environ:  # the server-side session store lives in the data folder

@@ -241,6 +241,8 @@ EN: dict[str, str] = {
     '客户打分（1–10，可不填）': 'Customer scores (1–10, optional)',
     '客户意见 / 不满意原因（可选）': "Customer's comment / reason for dissatisfaction (optional)",
     '客户意见': "Customer's comment",
+    '敏感客户：{level}（评分 {score:.0f}）': 'Sensitive customer: {level} (score {score:.0f})',
+    '关注客户': 'Customer to watch',
     # 诉求分析 (web/pages/analysis.py)
     'q 值': 'q value',
     '{period} 风险排名': 'Risk ranking {period}',

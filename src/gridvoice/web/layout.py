@@ -23,6 +23,7 @@ NAV: tuple[tuple[str, str, Permission | None], ...] = (
     ("/appeals", "工单列表", Permission.READ_APPEALS),
     ("/supervision", "督办", Permission.SUPERVISE),
     ("/duty", "总值长", Permission.DUTY_VIEW),
+    ("/analysis", "诉求分析", Permission.ANALYZE),
     ("/satisfaction", "满意度", Permission.READ_SATISFACTION),
     ("/admin", "配置", Permission.MANAGE_USERS),
 )

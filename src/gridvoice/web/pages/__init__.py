@@ -2,6 +2,7 @@
 
 from gridvoice.web.pages import (  # noqa: F401
     admin,
+    analysis,
     appeal_detail,
     appeal_list,
     duty,

@@ -7,12 +7,15 @@ Ctrl+Enter anywhere saves. Business type, topic and urgency may be left empty: t
 from __future__ import annotations
 
 import itertools
+import logging
 from typing import Any
 
 from fastapi.responses import Response
 from nicegui import ui
 from pydantic import ValidationError
 
+from gridvoice.analysis.router import service_for
+from gridvoice.analysis.sensitive import SensitiveProfile
 from gridvoice.api.fields import no_nul_field
 from gridvoice.appeals.schemas import AppealIn, AppealOut
 from gridvoice.appeals.service import IntakeResult
@@ -25,6 +28,7 @@ from gridvoice.web.layout import appeal_table, error_message, frame
 from gridvoice.web.queries import CallerHistory, caller_history, org_options
 from gridvoice.web.session import PageContext, console_page, io
 
+log = logging.getLogger("gridvoice.web")
 SAVE_EVENT = "gridvoice_intake_save"
 # focus an element client-side (no round trip, so fast typists lose no keystrokes): inputs and selects by their
 # Quasar component, anything else (a checkbox) by its HTML element
@@ -178,9 +182,32 @@ async def _show_history(ctx: PageContext, form: IntakeForm, side: ui.column) -> 
     except GridvoiceError as exc:
         ui.notify(error_message(ctx.texts, exc), type="negative")
         return
+    profile = await _sensitive_profile(ctx, customer_no or None, phone or None)
     side.clear()
     with side:
+        if profile is not None and profile.level != "none":
+            _sensitive(ctx.texts, profile)
         _history(ctx.texts, history)
+
+
+async def _sensitive_profile(ctx: PageContext, customer_no: str | None, phone: str | None
+                             ) -> SensitiveProfile | None:
+    """How sensitive the caller is, from the analysis lake as of its last refresh; the history above does not
+    wait for it: without a lake, or on any failure of the analysis, intake goes on without the score."""
+    try:
+        service = service_for(ctx.console.state)
+        return await io(service.sensitive_profile, ctx.actor, customer_no, phone)
+    except Exception:
+        log.warning("sensitive-customer score unavailable at intake", exc_info=True)
+        return None
+
+
+def _sensitive(t: Texts, profile: SensitiveProfile) -> None:
+    with ui.card().classes("w-full bg-amber-1").mark("sensitive-caller"):
+        ui.label(t("敏感客户：{level}（评分 {score:.0f}）").format(level=t(profile.level_label),
+                                                            score=profile.score)).classes("text-h6 text-orange-9")
+        for reason in profile.reasons:
+            ui.label(reason).classes("text-caption")
 
 
 def _history(t: Texts, history: CallerHistory) -> None:
