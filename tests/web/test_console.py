@@ -301,6 +301,22 @@ async def test_a_callback_records_verdict_scores_and_reason(user: User, web_runt
     assert callback.data["reason"] == "工作人员态度差"
 
 
+async def test_labels_are_corrected_on_the_detail_page(user: User, web_runtime: Runtime) -> None:
+    appeal_id = _appeal(web_runtime, business_type="REPAIR", topic="OUTAGE")
+    await login(user, "agent_city")
+    await user.open(f"/appeals/{appeal_id}")
+    await user.should_see(marker="correct-labels", retries=RETRIES)
+    user.find(marker="correct-labels").click()
+    await user.should_see(marker="label-dialog", retries=RETRIES)
+    user.find(marker="label-business-type").elements.pop().value = "COMPLAINT"
+    user.find(marker="label-topic").elements.pop().value = "STAFF_CONDUCT"
+    user.find(marker="label-confirm").click()
+    service = AppealService(web_runtime)
+    await eventually(lambda: service.get(appeal_id, _actor("admin_city")).topic == "STAFF_CONDUCT")
+    appeal = service.get(appeal_id, _actor("admin_city"))
+    assert appeal.business_type == "COMPLAINT" and appeal.labels_source == "corrected"
+
+
 async def test_handler_sees_only_what_role_and_state_allow(user: User, web_runtime: Runtime) -> None:
     appeal_id = _appeal(web_runtime)
     _act(web_runtime, appeal_id, "dispatch", "dispatcher_city")

@@ -243,6 +243,11 @@ EN: dict[str, str] = {
     '客户意见': "Customer's comment",
     '敏感客户：{level}（评分 {score:.0f}）': 'Sensitive customer: {level} (score {score:.0f})',
     '关注客户': 'Customer to watch',
+    '更正标签': 'Correct labels',
+    '判断依据': 'Why these labels',
+    '模型判断：{bt} · {topic}': 'Model reading: {bt} · {topic}',
+    '紧急线索': 'Urgency cues',
+    '标签已更正，将用于下次训练': 'Labels corrected; the next training will use them',
     # 诉求分析 (web/pages/analysis.py)
     'q 值': 'q value',
     '{period} 风险排名': 'Risk ranking {period}',

@@ -19,10 +19,11 @@ from gridvoice.appeals.schemas import (
     PersonalData,
     RevealIn,
 )
+from gridvoice.classifier.service import LabelsIn, correct_labels, explain_appeal
 from gridvoice.domain.lifecycle import NEEDS_REASON, Action, Verdict
 from gridvoice.domain.roles import Permission, may_act
 from gridvoice.domain.sla import MilestoneStatus
-from gridvoice.domain.taxonomy import Department
+from gridvoice.domain.taxonomy import BusinessType, Department, Topic
 from gridvoice.errors import NotFound
 from gridvoice.web.i18n import Texts, local_time
 from gridvoice.web.layout import attempt, frame, not_found, warning_badge
@@ -110,6 +111,33 @@ class DetailView:
                         ("重复来电次数", str(a.repeat_call_count)), ("升级次数", str(a.escalate_count)),
                         ("重办次数", str(a.rehandle_count)), ("回访结果", t.verdict(a.verdict)),
                         ("重复工单", f"#{a.duplicate_of}" if a.duplicate_of else "")])
+            with ui.row().classes("gap-2"):
+                if self.ctx.may(Permission.CORRECT_LABELS):
+                    ui.button(t("更正标签"), icon="edit", on_click=lambda: LabelDialog(self, a).open()).props(
+                        "flat dense").mark("correct-labels")
+                ui.button(t("判断依据"), icon="psychology", on_click=lambda: self.explain(a)).props(
+                    "flat dense").mark("explain-labels")
+            self.explanation = ui.column().classes("gap-1").mark("explanation")
+
+    async def explain(self, a: AppealDetail) -> None:
+        """The words and cues that drove the installed model's reading of this text."""
+        t = self.t
+
+        async def work() -> None:
+            found = await io(explain_appeal, self.ctx.console.runtime, a.id, self.ctx.actor)
+            self.explanation.clear()
+            with self.explanation:
+                predicted = found["predicted"]
+                ui.label(t("模型判断：{bt} · {topic}").format(bt=t.label(predicted["business_type"]),
+                                                          topic=t.label(predicted["topic"]))).classes("text-caption")
+                for head, label in (("business_type", "业务类型"), ("topic", "诉求主题")):
+                    words = "、".join(d["feature"] for d in found["drivers"].get(head, [])[:6])
+                    ui.label(f"{t(label)}: {words}").classes("text-caption text-grey-8")
+                cues = "、".join(c["text"] for c in found["cues"])
+                if cues:
+                    ui.label(f"{t('紧急线索')}: {cues}").classes("text-caption text-negative")
+
+        await attempt(t, work)
 
     def _routing(self, a: AppealDetail) -> None:
         t, rt = self.t, self.ctx.console.runtime
@@ -237,6 +265,41 @@ class CustomerCard:
 
 
 SCORE_LABELS = {"speed": "处理速度", "attitude": "服务态度", "result": "处理结果"}
+
+
+class LabelDialog:
+    """An agent's correction of the labels (kept for the next training, audited; deadlines follow a new type)."""
+
+    def __init__(self, view: DetailView, appeal: AppealDetail) -> None:
+        self.view, self.appeal, t = view, appeal, view.t
+        with ui.dialog() as self.dialog, ui.card().classes("w-96").mark("label-dialog"):
+            ui.label(f"{t('更正标签')} · {t('工单')} #{appeal.id}").classes("text-h6")
+            self.business_type = ui.select({b.value: t.label(b.value) for b in BusinessType}, label=t("业务类型"),
+                                           value=appeal.business_type).classes("w-full").mark("label-business-type")
+            self.topic = ui.select({x.value: t.label(x.value) for x in Topic}, label=t("诉求主题"),
+                                   value=appeal.topic).classes("w-full").mark("label-topic")
+            self.urgent = ui.checkbox(t("紧急"), value=appeal.urgent).mark("label-urgent")
+            self.note = ui.input(t("备注（可选）")).classes("w-full").mark("label-note")
+            with ui.row():
+                ui.button(t("确定"), on_click=self.confirm).props("color=primary").mark("label-confirm")
+                ui.button(t("取消"), on_click=self.dialog.close).props("flat")
+
+    def open(self) -> None:
+        self.dialog.open()
+
+    async def confirm(self) -> None:
+        view, t = self.view, self.view.t
+
+        async def work() -> None:
+            body = LabelsIn(business_type=self.business_type.value, topic=self.topic.value,
+                            urgent=bool(self.urgent.value), note=self.note.value or "", version=self.appeal.version)
+            actor = await view.ctx.refresh_actor()
+            await io(correct_labels, view.ctx.console.runtime, self.appeal.id, body, actor)
+            self.dialog.close()
+            ui.notify(t("标签已更正，将用于下次训练"), type="positive")
+            await view.show()
+
+        await attempt(t, work, on_conflict=view.show)
 
 
 class ActionDialog:
