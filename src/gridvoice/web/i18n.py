@@ -29,7 +29,7 @@ MILESTONE_ZH = {"dispatch": "派单", "arrive": "到达现场", "restore": "恢�
 OUTCOME_ZH = {"created": "新建工单", "merged_as_urge": "重复来电，已合并为催办", "existing": "已存在（重复提交）"}
 LEVEL_ZH = {"city": "市公司", "county": "县公司", "station": "供电所", "transformer_area": "台区"}
 AREA_ZH = {"urban": "城市", "rural": "农村", "remote": "偏远"}
-LABEL_SOURCE_ZH = {"given": "人工填写", "keyword": "关键词规则", "model": "分类模型"}
+LABEL_SOURCE_ZH = {"given": "人工填写", "keyword": "关键词规则", "model": "分类模型", "corrected": "人工更正"}
 
 
 def _english(code: str) -> str:
