@@ -129,7 +129,7 @@ class Journey:
             page.goto(f"{self.base}/appeals/{appeal_id}")
         page.get_by_role("button", name=action, exact=True).click()
         if note:
-            page.get_by_label(re.compile("备注|原因")).fill(note)
+            page.get_by_label(re.compile("^(备注|原因)")).fill(note)
         page.get_by_role("button", name="确定").click()
         self.expect_status(status)
         self.shot(name)
