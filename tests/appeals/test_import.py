@@ -668,3 +668,38 @@ def test_random_rows_are_each_accounted_for_exactly_once(runtime: Runtime, tmp_p
         assert len(report.errors) == report.rejected
         assert all(e.field and e.reason and e.row_no >= 2 for e in report.errors)
         assert_whole_appeals(rt)
+
+
+class CountingLabeller:
+    """A labeller that can read a batch: the import must call it once per batch, never row by row."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.batches, self.singles = inner, [], 0
+
+    def label(self, text: str, channel: str) -> Any:
+        self.singles += 1
+        return self.inner.label(text, channel)
+
+    def label_many(self, texts: list[str], channels: list[str]) -> list[Any]:
+        self.batches.append(len(texts))
+        return [self.inner.label(t, c) for t, c in zip(texts, channels, strict=True)]
+
+
+def test_unlabelled_rows_are_labelled_a_batch_at_a_time(sqlite_runtime: Runtime, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridvoice.domain.labelling import KeywordLabeller
+
+    monkeypatch.setattr(importer_module, "BATCH_SIZE", 3)
+    labeller = CountingLabeller(KeywordLabeller())
+    sqlite_runtime.labeller = labeller
+    unlabelled = [row(external_id=f"u-{i}", business_type="", topic="", urgent="", content=text)
+                  for i, text in enumerate(["家里停电了", "电费太高了", "想咨询峰谷电价", "表扬抢修师傅", "电线冒烟"])]
+    labelled = [row(external_id="given-1")]
+    report = run(sqlite_runtime, write_csv(tmp_path / "mixed-labels.csv", unlabelled + labelled))
+    assert (report.imported, report.rejected) == (6, 0)
+    assert labeller.singles == 0 and sum(labeller.batches) == 5 and len(labeller.batches) == 2
+    stored = appeal_by_external(sqlite_runtime, "u-0")
+    guess = KeywordLabeller().label("家里停电了", stored.channel)
+    assert (stored.business_type, stored.topic, stored.labels_source) == (guess.business_type.value,
+                                                                        guess.topic.value, guess.source)
+    assert appeal_by_external(sqlite_runtime, "given-1").labels_source == "given"

@@ -25,6 +25,7 @@ from gridvoice.appeals.schemas import AppealIn
 from gridvoice.appeals.service import AppealService
 from gridvoice.appeals.statements import OPEN_STATUSES
 from gridvoice.auth.service import Actor
+from gridvoice.domain.labelling import Labels, label_batch
 from gridvoice.domain.taxonomy import BusinessType
 from gridvoice.errors import BadInput
 from gridvoice.org.models import Customer
@@ -198,14 +199,16 @@ class AppealImporter:
         # look duplicates up by the validated keys, exactly as they are stored (not by the raw cells)
         ctx.load_external(conn, {(d.channel.value, d.external_id) for _, d in valid if d.external_id is not None})
         ctx.load_customers(conn, batch)
-        for row, data in valid:
+        guesses = self._guesses(valid)
+        for position, (row, data) in enumerate(valid):
             key = (data.channel.value, data.external_id) if data.external_id is not None else None
             if key is not None and key in ctx.seen_external:
                 report.duplicates += 1
                 continue
             try:
                 customer = ctx.customer(data.customer_no, data.phone)
-                p = self.service.prepare(data, ctx.org, customer, actor, now, synthetic=synthetic)
+                p = self.service.prepare(data, ctx.org, customer, actor, now, synthetic=synthetic,
+                                         guess=guesses.get(position))
             except BadInput as exc:
                 report.rejected += 1
                 report.errors.append(RowError(row.row_no, exc.field, exc.reason, row.values))
@@ -226,6 +229,16 @@ class AppealImporter:
             ctx.open_index.resolve_positions(None)
         report.imported += len(prepared)
         report.merged_as_urge += len(urges)
+
+    def _guesses(self, valid: list[tuple[RawRow, AppealIn]]) -> dict[int, Labels]:
+        """The labeller's reading of every row that lacks a label, in one batch call."""
+        missing = [i for i, (_, d) in enumerate(valid) if d.business_type is None or d.topic is None
+                   or d.urgent is None]
+        if not missing:
+            return {}
+        texts = [valid[i][1].content for i in missing]
+        channels = [valid[i][1].channel.value for i in missing]
+        return dict(zip(missing, label_batch(self.service.rt.labeller, texts, channels), strict=True))
 
     @staticmethod
     def _insert(conn: Connection, prepared: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:

@@ -35,6 +35,7 @@ from gridvoice.appeals.statements import OPEN_STATUSES, repeat_filter
 from gridvoice.audit.service import record
 from gridvoice.auth.service import Actor, require
 from gridvoice.domain import lifecycle, privacy, roles
+from gridvoice.domain.labelling import Labels
 from gridvoice.domain.lifecycle import Action, Command, LifecycleState, Status
 from gridvoice.domain.roles import Permission
 from gridvoice.domain.routing import ResponsibilityMatrix, territory_for
@@ -102,13 +103,14 @@ class AppealService:
     # ------------------------------------------------------------------------------------------ intake
 
     def prepare(self, data: AppealIn, org: OrgDirectory, customer: CustomerRecord | None, actor: Actor,
-                now: datetime, synthetic: bool = False) -> PreparedAppeal:
-        """Labels, routing, territory and clocks of a new appeal (pure apart from reading config)."""
+                now: datetime, synthetic: bool = False, guess: Labels | None = None) -> PreparedAppeal:
+        """Labels, routing, territory and clocks of a new appeal (pure apart from reading config). `guess`: the
+        labeller's reading of the text when the caller labelled a whole batch at once (imports)."""
         received_at = data.received_at or now
         labels_source, confidence, needs_review = "given", None, False
         business_type, topic, urgent = data.business_type, data.topic, data.urgent
         if business_type is None or topic is None or urgent is None:
-            guess = self.rt.labeller.label(data.content, data.channel.value)
+            guess = guess or self.rt.labeller.label(data.content, data.channel.value)
             if business_type is None or topic is None:  # urgency alone predicted: the labels are still given
                 labels_source = guess.source
             confidences = []

@@ -7,6 +7,7 @@ protocol and replaces it when a model is installed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,6 +26,15 @@ class Labels:
 
 class Labeller(Protocol):
     def label(self, text: str, channel: str) -> Labels: ...
+
+
+def label_batch(labeller: Labeller, texts: Sequence[str], channels: Sequence[str]) -> list[Labels]:
+    """Labels of many texts: in one call when the labeller can (a model predicts a batch far faster than
+    row by row), else one at a time."""
+    many = getattr(labeller, "label_many", None)
+    if many is not None:
+        return list(many(texts, channels))
+    return [labeller.label(text, channel) for text, channel in zip(texts, channels, strict=True)]
 
 
 _TOPIC_CUES: list[tuple[Topic, tuple[str, ...]]] = [
