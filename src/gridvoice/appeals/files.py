@@ -109,6 +109,20 @@ def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str | None,
                 yield i, None, f"bytes not valid {encoding} at position {exc.start}"
 
 
+def read_csv_header(reader: Any, undecodable: dict[int, str]) -> list[str]:
+    """The first record of a CSV reader: refused when the file is empty, malformed or not decodable there
+    (`undecodable`: line number -> reason, filled by the reader's line source)."""
+    try:
+        first = next(reader)
+    except StopIteration:
+        raise BadInput("file", "the file is empty") from None
+    except csv.Error as exc:
+        raise BadInput("header", f"line 1: {exc}") from exc
+    if 1 in undecodable:
+        raise BadInput("header", f"line 1: {undecodable[1]}")
+    return [str(cell) for cell in first]
+
+
 def read_csv(path: Path, encoding: str | None = None) -> Iterator[RawRow | RowError]:
     enc = detect_encoding(_sample(path), encoding)
     bad: dict[int, str] = {}
@@ -122,15 +136,7 @@ def read_csv(path: Path, encoding: str | None = None) -> Iterator[RawRow | RowEr
                 yield text.lstrip("\ufeff") if line_no == 1 else text
 
     reader = csv.reader(lines())
-    try:
-        first = next(reader)
-    except StopIteration:
-        raise BadInput("file", "the file is empty") from None
-    except csv.Error as exc:
-        raise BadInput("header", f"line 1: {exc}") from exc
-    if 1 in bad:
-        raise BadInput("header", f"line 1: {bad[1]}")
-    header = _normalise_header(first)
+    header = _normalise_header(read_csv_header(reader, bad))
     while True:
         line_no = reader.line_num + 1  # a record's first line, as an editor shows it (quoted cells span lines)
         try:

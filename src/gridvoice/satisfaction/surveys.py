@@ -39,7 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from gridvoice.appeals.files import detect_encoding
+from gridvoice.appeals.files import detect_encoding, read_csv_header
 from gridvoice.audit.service import record
 from gridvoice.auth.service import Actor, require
 from gridvoice.domain.roles import Permission
@@ -117,14 +117,7 @@ def _read_csv(data: bytes, encoding: str | None) -> Table:
             yield text.lstrip("\ufeff") if number == 1 else text
 
     reader = csv.reader(lines())
-    try:
-        header = [str(h).strip() for h in next(reader)]
-    except StopIteration:
-        raise BadInput("file", "the file is empty") from None
-    except csv.Error as exc:
-        raise BadInput("header", f"line 1: {exc}") from exc
-    if 1 in bad:
-        raise BadInput("header", f"line 1: {bad[1]}")
+    header = [h.strip() for h in read_csv_header(reader, bad)]
     return Table(header, list(_csv_rows(reader, bad, len(header))))
 
 
