@@ -7,6 +7,7 @@ in `--out`, with a one-line summary document on standard output).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -122,6 +123,16 @@ def _emit(result: AnalysisResult, format: Format, out: Path | None, table: str |
     _text(name, rows)
 
 
+def _report(run: Callable[[Any, bool], AnalysisResult], format: Format, out: Path | None, table: str | None,
+            lang: str, backend: Backend, config: Path | None, no_refresh: bool) -> None:
+    """What every analysis command does around its call: check the output, open the service, run (refreshing the
+    lake unless told not to), then print or write the result."""
+    _check_output(format, out, lang)
+    service = _service(backend, config, no_refresh)
+    result = guarded(lambda: run(service, not no_refresh))
+    _emit(result, format, out, table, lang)
+
+
 def _text(name: str, rows: list[dict[str, Any]]) -> None:
     columns = TEXT_COLUMNS.get(name) or (tuple(rows[0]) if rows else ())
     table = Table(title=f"{name}: {len(rows)} rows")
@@ -171,12 +182,10 @@ def hotspots(
     backend: BackendOpt = Backend.duckdb, config: ConfigOpt = None,
 ) -> None:
     """Surges per territory unit and topic (Poisson CUSUM and EWMA) and emerging terms, with their evidence."""
-    _check_output(format, out, lang)
     first, last = _day(from_, "from"), _day(to, "to")
-    service = _service(backend, config, no_refresh)
-    result = guarded(lambda: service.hotspots(_actor(), first, last, level, granularity, topic, org, limit, terms,
-                                              refresh=not no_refresh))
-    _emit(result, format, out, table, lang)
+    _report(lambda service, refresh: service.hotspots(_actor(), first, last, level, granularity, topic, org, limit,
+                                                      terms, refresh=refresh),
+            format, out, table, lang, backend, config, no_refresh)
 
 
 @app.command()
@@ -188,12 +197,10 @@ def repeats(
     backend: BackendOpt = Backend.duckdb, config: ConfigOpt = None,
 ) -> None:
     """Repeat appeals: the same 户号, phone or address on the same topic within the configured window."""
-    _check_output(format, out, lang)
     first, last = _day(from_, "from"), _day(to, "to")
-    service = _service(backend, config, no_refresh)
-    result = guarded(lambda: service.repeats(_actor(), first, last, level, topic, org, limit,
-                                             refresh=not no_refresh))
-    _emit(result, format, out, table, lang)
+    _report(lambda service, refresh: service.repeats(_actor(), first, last, level, topic, org, limit,
+                                                     refresh=refresh),
+            format, out, table, lang, backend, config, no_refresh)
 
 
 @app.command()
@@ -233,12 +240,9 @@ def risk(
     backend: BackendOpt = Backend.duckdb, config: ConfigOpt = None,
 ) -> None:
     """Regional risk index (heat, volume change, urgency, sentiment; entropy weights) with levels and reasons."""
-    _check_output(format, out, lang)
     first, last = _day(from_, "from"), _day(to, "to")
-    service = _service(backend, config, no_refresh)
-    result = guarded(lambda: service.risk(_actor(), first, last, level, period, org, limit,
-                                          refresh=not no_refresh))
-    _emit(result, format, out, table, lang)
+    _report(lambda service, refresh: service.risk(_actor(), first, last, level, period, org, limit, refresh=refresh),
+            format, out, table, lang, backend, config, no_refresh)
 
 
 @app.command()
@@ -249,8 +253,6 @@ def factors(
     backend: BackendOpt = Backend.duckdb, config: ConfigOpt = None,
 ) -> None:
     """Share and trend of appeals by factor and topic per unit and month; appeals attributed to staff and outlets."""
-    _check_output(format, out, lang)
     first, last = _day(from_, "from"), _day(to, "to")
-    service = _service(backend, config, no_refresh)
-    result = guarded(lambda: service.factors(_actor(), first, last, level, org, limit, refresh=not no_refresh))
-    _emit(result, format, out, table, lang)
+    _report(lambda service, refresh: service.factors(_actor(), first, last, level, org, limit, refresh=refresh),
+            format, out, table, lang, backend, config, no_refresh)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -121,8 +122,9 @@ class AnalysisResult(BaseModel):
     """A result the CLI, the API and the console all show: `to_dict()` (JSON), `to_rows()` (its main table),
     `tables()` (every table, for a workbook)."""
 
+    @abstractmethod
     def tables(self) -> dict[str, list[dict[str, Any]]]:
-        raise NotImplementedError
+        """Every table of the result by name, the main one first."""
 
     def to_rows(self) -> list[dict[str, Any]]:
         return next(iter(self.tables().values()))
